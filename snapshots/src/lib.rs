@@ -1,0 +1,1 @@
+//! Test-only crate holding the insta snapshots of every stage; see `tests/`.
