@@ -1,1 +1,56 @@
-//! placeholder
+//! tessera's program IR and its interpreter.
+//!
+//! This crate owns [`Program`]: globals and functions, each function's blocks, instructions
+//! and SSA values in typed arenas named by `u32` handles ([`Func`], [`Global`], [`Block`],
+//! [`Inst`], [`Value`]). Invariants the rest of the compiler relies on, checked by
+//! [`verify::verify_program`]:
+//!
+//! - every value is a scalar: an integer `i1..i64` or a 64-bit pointer; aggregates are split
+//!   by the frontend and `i128` is rejected there;
+//! - every block in a function's layout ends in exactly one terminator, phis come first and
+//!   name exactly the block's predecessors; the first layout block is the entry;
+//! - SSA: every use is dominated by its definition;
+//! - constants are interned per function and masked to their type's width.
+//!
+//! [`exec`] runs a program with exact LLVM integer semantics for the x86-64 data layout
+//! (byte-addressed little-endian memory, 64-bit pointers) and reports traps and undefined
+//! behaviour as errors with their location; observers see every executed block and memory
+//! access, which is how later stages record traces.
+
+pub mod display;
+pub mod entity;
+pub mod exec;
+pub mod inst;
+pub mod program;
+pub mod types;
+pub mod verify;
+
+entity!(
+    /// A function of a [`Program`]; prints as `fn3`.
+    Func,
+    "fn"
+);
+entity!(
+    /// A global of a [`Program`]; prints as `g3`.
+    Global,
+    "g"
+);
+entity!(
+    /// A basic block of a [`program::Function`]; prints as `bb3`.
+    Block,
+    "bb"
+);
+entity!(
+    /// An instruction of a [`program::Function`]; prints as `inst3`.
+    Inst,
+    "inst"
+);
+entity!(
+    /// An SSA value of a [`program::Function`]; prints as `v3` (dumps renumber to `%N`).
+    Value,
+    "v"
+);
+
+pub use inst::{BinOp, CastOp, Flags, IcmpPred, InstKind, Intrinsic};
+pub use program::{BlockData, Function, GlobalData, InstData, Program, Reloc, SrcLoc, ValueData, ValueDef};
+pub use types::Type;
