@@ -1,1 +1,592 @@
-pub fn placeholder() {}
+//! The interpreter: runs a [`Program`] with exact LLVM integer semantics on the x86-64 data
+//! layout and reports every trap and every use of undefined behaviour it can see as an
+//! [`ExecError`] carrying the function, block, instruction and source line.
+//!
+//! Poison is tracked per value: it flows through arithmetic like LLVM's, and becomes an error
+//! where LLVM makes it undefined behaviour (a branch, an address, a divisor, a stored or
+//! returned value), so a program that runs here has one defined result.
+//!
+//! An [`Observer`] sees every block entry (after its phis) and every memory access; the
+//! trace-recording stages are observers.
+
+mod memory;
+pub mod ops;
+
+pub use memory::{AllocKind, MemFault, Memory, ARG_BASE, GLOBAL_BASE, STACK_BASE};
+
+use crate::display::Namer;
+use crate::entity::EntityRef;
+use crate::inst::InstKind;
+use crate::program::{Function, Program, SrcLoc, ValueDef};
+use crate::types::Type;
+use crate::{Block, Func, Inst, Value};
+use ops::{Eval, OpTrap};
+use std::fmt;
+
+/// An argument to the entry function.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Arg {
+    /// An integer (masked to the parameter's width).
+    Int(u64),
+    /// A byte buffer placed in memory; the parameter receives its address.
+    Buffer(Vec<u8>),
+}
+
+/// Limits of one run.
+#[derive(Clone, Debug)]
+pub struct ExecOptions {
+    /// The most instructions executed before the run stops with [`Trap::StepLimit`].
+    pub max_instructions: u64,
+    /// The deepest call stack allowed.
+    pub max_call_depth: usize,
+}
+
+impl Default for ExecOptions {
+    fn default() -> Self {
+        ExecOptions { max_instructions: 200_000_000, max_call_depth: 4096 }
+    }
+}
+
+/// What a finished run gives back.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Outcome {
+    /// The return value and its type; `None` for `void`.
+    pub ret: Option<(Type, u64)>,
+    /// Instructions executed (phis and terminators included).
+    pub instructions: u64,
+    /// Blocks entered.
+    pub blocks: u64,
+    /// Final contents of each buffer argument, in argument order.
+    pub buffers: Vec<Vec<u8>>,
+}
+
+/// Why a run stopped early.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Trap {
+    DivisionByZero,
+    SignedDivisionOverflow,
+    Memory(MemFault),
+    Unreachable,
+    /// A call that aborts, e.g. a Rust panic.
+    Abort(String),
+    StepLimit(u64),
+    CallDepth(usize),
+    /// A poison value reached a place where LLVM makes it undefined behaviour.
+    PoisonUse(&'static str),
+    /// A stack allocation whose size does not fit in memory.
+    AllocaTooLarge(u64),
+}
+
+impl fmt::Display for Trap {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Trap::DivisionByZero => f.write_str("division by zero"),
+            Trap::SignedDivisionOverflow => f.write_str("signed division overflow (INT_MIN / -1)"),
+            Trap::Memory(MemFault::Unallocated { addr, len }) => {
+                write!(f, "access of {len} bytes at unallocated address 0x{addr:x}")
+            }
+            Trap::Memory(MemFault::OutOfBounds { addr, len, base, size }) => write!(
+                f,
+                "out-of-bounds access of {len} bytes at 0x{addr:x} (allocation 0x{base:x} has {size} bytes)"
+            ),
+            Trap::Memory(MemFault::ReadOnly { addr, global }) => {
+                write!(f, "write to constant global {global} at 0x{addr:x}")
+            }
+            Trap::Unreachable => f.write_str("reached `unreachable`"),
+            Trap::Abort(r) => write!(f, "program aborted: {r}"),
+            Trap::StepLimit(n) => write!(f, "step limit of {n} instructions reached"),
+            Trap::CallDepth(n) => write!(f, "call depth limit of {n} reached"),
+            Trap::PoisonUse(w) => write!(f, "undefined behaviour: poison value used as {w}"),
+            Trap::AllocaTooLarge(n) => write!(f, "stack allocation of {n} bytes is too large"),
+        }
+    }
+}
+
+/// A run that stopped early, with where it stopped.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ExecError {
+    pub trap: Trap,
+    /// The function's name (demangled when known).
+    pub func: String,
+    /// The block, as the IR dump names it.
+    pub block: String,
+    /// The instruction, as the IR dump prints it.
+    pub inst: String,
+    pub loc: Option<SrcLoc>,
+}
+
+impl fmt::Display for ExecError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} in function '{}', block {}, instruction `{}`", self.trap, self.func, self.block, self.inst)?;
+        if let Some(l) = &self.loc {
+            write!(f, " at {l}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ExecError {}
+
+/// Errors in how a run was requested (before anything executes).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SetupError {
+    ArgCount { func: String, expected: usize, got: usize },
+    ArgKind { func: String, index: usize, expected: Type, got: &'static str },
+}
+
+impl fmt::Display for SetupError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SetupError::ArgCount { func, expected, got } => {
+                write!(f, "function '{func}' takes {expected} argument(s), {got} given")
+            }
+            SetupError::ArgKind { func, index, expected, got } => {
+                write!(f, "argument {index} of '{func}' has type {expected}, but {got} was given")
+            }
+        }
+    }
+}
+
+impl std::error::Error for SetupError {}
+
+/// Either kind of failure of [`run`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RunError {
+    Setup(SetupError),
+    Exec(Box<ExecError>),
+}
+
+impl fmt::Display for RunError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            RunError::Setup(e) => e.fmt(f),
+            RunError::Exec(e) => e.fmt(f),
+        }
+    }
+}
+
+impl std::error::Error for RunError {}
+
+/// A memory access as observers see it. `memcpy`/`memmove`/`memset` appear as one access per
+/// byte.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct MemEvent {
+    pub write: bool,
+    pub addr: u64,
+    /// 1..=8 bytes.
+    pub len: u8,
+    /// The bytes read or written, little-endian in the low `len` bytes.
+    pub value: u64,
+}
+
+/// A read-only view of the running frame, for observers.
+pub struct FrameView<'a> {
+    pub func: Func,
+    pub depth: usize,
+    frame: &'a Frame,
+}
+
+impl FrameView<'_> {
+    /// The current value of `v`, or `None` if it is poison or not yet computed.
+    pub fn value(&self, v: Value) -> Option<u64> {
+        let i = v.index();
+        if i < self.frame.vals.len() && !self.frame.poison[i] {
+            Some(self.frame.vals[i])
+        } else {
+            None
+        }
+    }
+}
+
+/// Watches a run. Both methods default to doing nothing.
+pub trait Observer {
+    /// A block was entered (`from` is the predecessor, `None` at function entry); its phis
+    /// have been resolved.
+    fn enter_block(&mut self, _frame: &FrameView<'_>, _block: Block, _from: Option<Block>) {}
+    /// A memory access happened.
+    fn mem(&mut self, _ev: &MemEvent) {}
+}
+
+/// An observer that ignores everything.
+pub struct NoObserver;
+impl Observer for NoObserver {}
+
+struct Frame {
+    func: Func,
+    vals: Vec<u64>,
+    poison: Vec<bool>,
+    block: Block,
+    /// Index of the next instruction in `block`.
+    pc: usize,
+    stack_mark: u64,
+    /// Where the caller wants the result.
+    ret_to: Option<Value>,
+}
+
+/// Runs `entry` with `args`.
+pub fn run(p: &Program, entry: Func, args: &[Arg], opts: &ExecOptions) -> Result<Outcome, RunError> {
+    run_observed(p, entry, args, opts, &mut NoObserver)
+}
+
+/// Runs `entry` with `args`, reporting to `obs`.
+pub fn run_observed(
+    p: &Program,
+    entry: Func,
+    args: &[Arg],
+    opts: &ExecOptions,
+    obs: &mut dyn Observer,
+) -> Result<Outcome, RunError> {
+    let mut m = Machine::new(p, opts);
+    let f = &p.funcs[entry];
+    if f.params.len() != args.len() {
+        return Err(RunError::Setup(SetupError::ArgCount {
+            func: f.display_name().into(),
+            expected: f.params.len(),
+            got: args.len(),
+        }));
+    }
+    let mut arg_vals = Vec::with_capacity(args.len());
+    let mut buffers = Vec::new();
+    for (i, (a, &pv)) in args.iter().zip(&f.params).enumerate() {
+        let ty = f.ty(pv);
+        match (a, ty) {
+            (Arg::Int(v), Type::Int(_)) => arg_vals.push(v & ty.mask()),
+            (Arg::Buffer(b), Type::Ptr) => {
+                let addr = m.mem.add_arg_buffer(i, b.clone());
+                buffers.push(addr);
+                arg_vals.push(addr);
+            }
+            (Arg::Int(v), Type::Ptr) => arg_vals.push(*v),
+            (Arg::Buffer(_), _) => {
+                return Err(RunError::Setup(SetupError::ArgKind {
+                    func: f.display_name().into(),
+                    index: i,
+                    expected: ty,
+                    got: "a buffer",
+                }))
+            }
+        }
+    }
+    let ret = m.run(entry, &arg_vals, obs).map_err(|e| RunError::Exec(Box::new(e)))?;
+    let buffers = buffers.iter().map(|&b| m.mem.contents(b).unwrap_or(&[]).to_vec()).collect();
+    Ok(Outcome { ret: ret.map(|v| (f.ret.unwrap_or(Type::I64), v)), instructions: m.instructions, blocks: m.blocks, buffers })
+}
+
+struct Machine<'p> {
+    p: &'p Program,
+    opts: &'p ExecOptions,
+    mem: Memory,
+    /// Per function: the initial register file (constants and global addresses filled in).
+    templates: Vec<Option<(Vec<u64>, Vec<bool>)>>,
+    instructions: u64,
+    blocks: u64,
+}
+
+type Step<T> = Result<T, Trap>;
+
+impl<'p> Machine<'p> {
+    fn new(p: &'p Program, opts: &'p ExecOptions) -> Self {
+        Machine { p, opts, mem: Memory::new(p), templates: vec![None; p.funcs.len()], instructions: 0, blocks: 0 }
+    }
+
+    fn new_frame(&mut self, func: Func, args: &[u64], ret_to: Option<Value>) -> Frame {
+        let f = &self.p.funcs[func];
+        if self.templates[func.index()].is_none() {
+            let n = f.values.len();
+            let mut vals = vec![0u64; n];
+            let mut poison = vec![false; n];
+            for (v, d) in f.values.iter() {
+                match d.def {
+                    ValueDef::Const(c) => vals[v.index()] = c,
+                    ValueDef::GlobalAddr(g) => vals[v.index()] = self.mem.global_addr(g),
+                    ValueDef::Poison => poison[v.index()] = true,
+                    _ => {}
+                }
+            }
+            self.templates[func.index()] = Some((vals, poison));
+        }
+        let (vals, poison) = self.templates[func.index()].clone().expect("template just built");
+        let mut fr = Frame { func, vals, poison, block: f.entry(), pc: 0, stack_mark: self.mem.stack_mark(), ret_to };
+        for (&pv, &a) in f.params.iter().zip(args) {
+            fr.vals[pv.index()] = a & f.ty(pv).mask();
+        }
+        fr
+    }
+
+    fn error(&self, fr: &Frame, trap: Trap) -> ExecError {
+        let f = &self.p.funcs[fr.func];
+        let n = Namer::new(f);
+        let inst = f.blocks[fr.block].insts.get(fr.pc).copied();
+        ExecError {
+            trap,
+            func: f.display_name().to_string(),
+            block: n.block(fr.block),
+            inst: inst.map(|i| n.inst(Some(self.p), f, i)).unwrap_or_default(),
+            loc: inst.and_then(|i| f.insts[i].loc.clone()),
+        }
+    }
+
+    fn run(&mut self, entry: Func, args: &[u64], obs: &mut dyn Observer) -> Result<Option<u64>, ExecError> {
+        let first = self.new_frame(entry, args, None);
+        let mut stack: Vec<Frame> = vec![first];
+        self.blocks += 1;
+        {
+            let fr = stack.last().expect("entry frame");
+            obs.enter_block(&FrameView { func: fr.func, depth: 0, frame: fr }, fr.block, None);
+        }
+        loop {
+            let depth = stack.len() - 1;
+            let fr = stack.last_mut().expect("a frame is running");
+            let f = &self.p.funcs[fr.func];
+            let inst = f.blocks[fr.block].insts[fr.pc];
+            self.instructions += 1;
+            if self.instructions > self.opts.max_instructions {
+                let fr = stack.last().expect("frame");
+                return Err(self.error(fr, Trap::StepLimit(self.opts.max_instructions)));
+            }
+            match self.step(f, fr, inst, depth, obs) {
+                Ok(Flow::Next) => fr.pc += 1,
+                Ok(Flow::Jump(to)) => {
+                    let from = fr.block;
+                    fr.block = to;
+                    fr.pc = 0;
+                    self.blocks += 1;
+                    if let Err(t) = enter_phis(f, fr, from, &mut self.instructions) {
+                        let fr = stack.last().expect("frame");
+                        return Err(self.error(fr, t));
+                    }
+                    let fr = stack.last().expect("frame");
+                    obs.enter_block(&FrameView { func: fr.func, depth, frame: fr }, to, Some(from));
+                }
+                Ok(Flow::Call(callee, args, ret_to)) => {
+                    if stack.len() >= self.opts.max_call_depth {
+                        let fr = stack.last().expect("frame");
+                        return Err(self.error(fr, Trap::CallDepth(self.opts.max_call_depth)));
+                    }
+                    let nf = self.new_frame(callee, &args, ret_to);
+                    self.blocks += 1;
+                    obs.enter_block(&FrameView { func: callee, depth: depth + 1, frame: &nf }, nf.block, None);
+                    stack.push(nf);
+                }
+                Ok(Flow::Return(v)) => {
+                    let done = stack.pop().expect("frame");
+                    self.mem.pop_stack(done.stack_mark);
+                    match stack.last_mut() {
+                        None => return Ok(v),
+                        Some(caller) => {
+                            if let (Some(r), Some(v)) = (done.ret_to, v) {
+                                caller.vals[r.index()] = v;
+                                caller.poison[r.index()] = false;
+                            }
+                            caller.pc += 1;
+                        }
+                    }
+                }
+                Err(t) => {
+                    let fr = stack.last().expect("frame");
+                    return Err(self.error(fr, t));
+                }
+            }
+        }
+    }
+
+    fn step(&mut self, f: &Function, fr: &mut Frame, inst: Inst, _depth: usize, obs: &mut dyn Observer) -> Step<Flow> {
+        let data = &f.insts[inst];
+        let get = |fr: &Frame, v: Value| (fr.vals[v.index()], fr.poison[v.index()]);
+        let defined = |fr: &Frame, v: Value, what: &'static str| -> Step<u64> {
+            let (x, p) = get(fr, v);
+            if p {
+                Err(self::Trap::PoisonUse(what))
+            } else {
+                Ok(x)
+            }
+        };
+        let bits = |v: Value| f.values[v].ty.bits();
+        let set = |fr: &mut Frame, e: Eval| {
+            if let Some(r) = data.result {
+                match e {
+                    Eval::Val(x) => {
+                        fr.vals[r.index()] = x;
+                        fr.poison[r.index()] = false
+                    }
+                    Eval::Poison => {
+                        fr.vals[r.index()] = 0;
+                        fr.poison[r.index()] = true
+                    }
+                }
+            }
+        };
+        use InstKind::*;
+        match &data.kind {
+            Binary { op, flags, lhs, rhs } => {
+                let ((a, pa), (b, pb)) = (get(fr, *lhs), get(fr, *rhs));
+                let divides = matches!(op, crate::BinOp::UDiv | crate::BinOp::SDiv | crate::BinOp::URem | crate::BinOp::SRem);
+                if divides && pb {
+                    return Err(self::Trap::PoisonUse("a divisor"));
+                }
+                let e = ops::binary(*op, *flags, a, b, bits(*lhs)).map_err(|t| match t {
+                    OpTrap::DivisionByZero => self::Trap::DivisionByZero,
+                    OpTrap::SignedDivisionOverflow => self::Trap::SignedDivisionOverflow,
+                })?;
+                set(fr, if pa || pb { Eval::Poison } else { e });
+            }
+            Icmp { pred, lhs, rhs } => {
+                let ((a, pa), (b, pb)) = (get(fr, *lhs), get(fr, *rhs));
+                let e = if pa || pb { Eval::Poison } else { Eval::Val(ops::icmp(*pred, a, b, bits(*lhs)) as u64) };
+                set(fr, e);
+            }
+            Select { cond, if_true, if_false } => {
+                let (c, pc) = get(fr, *cond);
+                let e = if pc {
+                    Eval::Poison
+                } else {
+                    let (x, px) = get(fr, if c & 1 == 1 { *if_true } else { *if_false });
+                    if px {
+                        Eval::Poison
+                    } else {
+                        Eval::Val(x)
+                    }
+                };
+                set(fr, e);
+            }
+            Cast { op, flags, arg } => {
+                let (a, pa) = get(fr, *arg);
+                let to = data.result.map(|r| f.values[r].ty.bits()).unwrap_or(64);
+                set(fr, if pa { Eval::Poison } else { ops::cast(*op, *flags, a, bits(*arg), to) });
+            }
+            Freeze { arg } => {
+                let (a, pa) = get(fr, *arg);
+                set(fr, Eval::Val(if pa { 0 } else { a }));
+            }
+            Phi { .. } => {} // resolved on block entry
+            Alloca { elem_size, count, align } => {
+                let n = defined(fr, *count, "an alloca size")?;
+                let size = elem_size.checked_mul(n).filter(|&s| s <= 1 << 32).ok_or(self::Trap::AllocaTooLarge(elem_size.saturating_mul(n)))?;
+                let addr = self.mem.alloca(size, *align);
+                set(fr, Eval::Val(addr));
+            }
+            Load { addr, .. } => {
+                let a = defined(fr, *addr, "a load address")?;
+                let ty = data.result.map(|r| f.values[r].ty).unwrap_or(Type::I8);
+                let len = ty.store_size();
+                let raw = self.mem.read_uint(a, len).map_err(self::Trap::Memory)?;
+                obs.mem(&MemEvent { write: false, addr: a, len: len as u8, value: raw });
+                set(fr, Eval::Val(raw & ty.mask()));
+            }
+            Store { value, addr, .. } => {
+                let a = defined(fr, *addr, "a store address")?;
+                let v = defined(fr, *value, "a stored value")?;
+                let len = f.values[*value].ty.store_size();
+                self.mem.write_uint(a, len, v).map_err(self::Trap::Memory)?;
+                obs.mem(&MemEvent { write: true, addr: a, len: len as u8, value: v });
+            }
+            Gep { base, offset, indices } => {
+                let (mut a, mut p) = get(fr, *base);
+                a = a.wrapping_add(*offset as u64);
+                for (ix, scale) in indices {
+                    let (x, px) = get(fr, *ix);
+                    p |= px;
+                    a = a.wrapping_add((crate::types::sext(x, bits(*ix)) as u64).wrapping_mul(*scale as u64));
+                }
+                set(fr, if p { Eval::Poison } else { Eval::Val(a) });
+            }
+            Call { callee, args } => {
+                let vals: Vec<u64> = args.iter().map(|&a| get(fr, a).0).collect();
+                return Ok(Flow::Call(*callee, vals, data.result));
+            }
+            Intrinsic { op, args } => {
+                let mut vals = [0u64; 3];
+                let mut p = false;
+                for (k, &a) in args.iter().enumerate().take(3) {
+                    let (x, px) = get(fr, a);
+                    vals[k] = x;
+                    p |= px;
+                }
+                let w = args.first().map(|&a| bits(a)).unwrap_or(64);
+                let rw = data.result.map(|r| f.values[r].ty.bits()).unwrap_or(w);
+                set(fr, if p { Eval::Poison } else { ops::intrinsic(*op, &vals[..args.len().min(3)], w, rw) });
+            }
+            MemCopy { dst, src, len, overlap: _ } => {
+                let d = defined(fr, *dst, "a memcpy destination")?;
+                let s = defined(fr, *src, "a memcpy source")?;
+                let n = defined(fr, *len, "a memcpy length")?;
+                let bytes = self.mem.read(s, n).map_err(self::Trap::Memory)?.to_vec();
+                // Validate the destination before reporting any access.
+                self.mem.read(d, n).map_err(self::Trap::Memory)?;
+                for (k, &b) in bytes.iter().enumerate() {
+                    obs.mem(&MemEvent { write: false, addr: s + k as u64, len: 1, value: b as u64 });
+                }
+                self.mem.write(d, &bytes).map_err(self::Trap::Memory)?;
+                for (k, &b) in bytes.iter().enumerate() {
+                    obs.mem(&MemEvent { write: true, addr: d + k as u64, len: 1, value: b as u64 });
+                }
+            }
+            MemSet { dst, byte, len } => {
+                let d = defined(fr, *dst, "a memset destination")?;
+                let b = defined(fr, *byte, "a memset value")? as u8;
+                let n = defined(fr, *len, "a memset length")?;
+                self.mem.read(d, n).map_err(self::Trap::Memory)?;
+                self.mem.write(d, &vec![b; n as usize]).map_err(self::Trap::Memory)?;
+                for k in 0..n {
+                    obs.mem(&MemEvent { write: true, addr: d + k, len: 1, value: b as u64 });
+                }
+            }
+            Br { target } => return Ok(Flow::Jump(*target)),
+            CondBr { cond, if_true, if_false } => {
+                let c = defined(fr, *cond, "a branch condition")?;
+                return Ok(Flow::Jump(if c & 1 == 1 { *if_true } else { *if_false }));
+            }
+            Switch { value, default, cases } => {
+                let v = defined(fr, *value, "a switch condition")?;
+                let to = cases.iter().find(|(c, _)| *c == v).map(|(_, b)| *b).unwrap_or(*default);
+                return Ok(Flow::Jump(to));
+            }
+            Ret { value } => {
+                let v = match value {
+                    Some(v) => Some(defined(fr, *v, "a return value")?),
+                    None => None,
+                };
+                return Ok(Flow::Return(v));
+            }
+            Unreachable => return Err(self::Trap::Unreachable),
+            Trap { reason } => return Err(self::Trap::Abort(reason.clone())),
+        }
+        Ok(Flow::Next)
+    }
+}
+
+enum Flow {
+    Next,
+    Jump(Block),
+    Call(Func, Vec<u64>, Option<Value>),
+    Return(Option<u64>),
+}
+
+/// Resolves the phis at the top of the frame's (new) block, all at once, from `from`.
+fn enter_phis(f: &Function, fr: &mut Frame, from: Block, count: &mut u64) -> Step<()> {
+    let insts = &f.blocks[fr.block].insts;
+    let mut updates: [(usize, u64, bool); 8] = [(0, 0, false); 8];
+    let mut spill: Vec<(usize, u64, bool)> = Vec::new();
+    let mut n = 0;
+    for &i in insts {
+        let InstKind::Phi { incoming } = &f.insts[i].kind else { break };
+        let Some(&(_, v)) = incoming.iter().find(|(b, _)| *b == from) else {
+            return Err(Trap::Unreachable);
+        };
+        let r = f.insts[i].result.expect("phi has a result").index();
+        let u = (r, fr.vals[v.index()], fr.poison[v.index()]);
+        if n < updates.len() {
+            updates[n] = u;
+        } else {
+            spill.push(u);
+        }
+        n += 1;
+    }
+    for &(r, x, p) in updates[..n.min(8)].iter().chain(spill.iter()) {
+        fr.vals[r] = x;
+        fr.poison[r] = p;
+    }
+    *count += n as u64;
+    fr.pc = n;
+    Ok(())
+}
