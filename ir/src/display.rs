@@ -8,6 +8,15 @@ use crate::types::{sext, Type};
 use crate::{Block, Inst, Value};
 use std::fmt::{self, Write};
 
+/// How operands and blocks are named when printing instructions. [`Namer`] gives the dump's
+/// names; canonical forms use local names.
+pub trait Names {
+    /// The operand text of a value.
+    fn value(&self, p: Option<&Program>, f: &Function, v: Value) -> String;
+    /// The text of a block reference.
+    fn block(&self, b: Block) -> String;
+}
+
 /// The printed names of one function's values and blocks.
 pub struct Namer {
     values: SecondaryMap<Value, u32>,
@@ -36,6 +45,11 @@ impl Namer {
             }
         }
         Namer { values, blocks }
+    }
+
+    /// A namer that knows no values or blocks: enough to print constants and globals.
+    pub fn new_empty() -> Namer {
+        Namer { values: SecondaryMap::with_default(UNNAMED), blocks: SecondaryMap::with_default(UNNAMED) }
     }
 
     /// `bbN`, or `bb?K` for a block not in the layout.
@@ -73,18 +87,37 @@ impl Namer {
 
     /// One instruction as text (without location).
     pub fn inst(&self, p: Option<&Program>, f: &Function, inst: Inst) -> String {
-        let mut s = String::new();
-        let _ = self.write_inst(&mut s, p, f, inst);
-        s
+        inst_text(self, p, f, inst)
     }
+}
 
-    fn write_inst(&self, s: &mut String, p: Option<&Program>, f: &Function, inst: Inst) -> fmt::Result {
+impl Names for Namer {
+    fn value(&self, p: Option<&Program>, f: &Function, v: Value) -> String {
+        Namer::value(self, p, f, v)
+    }
+    fn block(&self, b: Block) -> String {
+        Namer::block(self, b)
+    }
+}
+
+/// One instruction as text, operands named by `names`.
+pub fn inst_text(names: &dyn Names, p: Option<&Program>, f: &Function, inst: Inst) -> String {
+    let mut s = String::new();
+    let _ = write_inst(names, &mut s, p, f, inst);
+    s
+}
+
+fn write_inst(names: &dyn Names, s: &mut String, p: Option<&Program>, f: &Function, inst: Inst) -> fmt::Result {
+    {
         let Some(data) = f.insts.get(inst) else { return write!(s, "<bad {inst}>") };
         if let Some(r) = data.result {
-            write!(s, "{} = ", self.value(p, f, r))?;
+            write!(s, "{} = ", names.value(p, f, r))?;
         }
-        let v = |x: Value| self.value(p, f, x);
-        let tv = |x: Value| self.typed(p, f, x);
+        let v = |x: Value| names.value(p, f, x);
+        let tv = |x: Value| match f.values.get(x) {
+            Some(d) => format!("{} {}", d.ty, names.value(p, f, x)),
+            None => format!("%?{}", x.index()),
+        };
         let rty = data.result.and_then(|r| f.values.get(r)).map(|d| d.ty);
         use InstKind::*;
         match &data.kind {
@@ -105,7 +138,7 @@ impl Namer {
                     if i > 0 {
                         s.push_str(", ");
                     }
-                    write!(s, "[{}: {}]", self.block(*b), v(*x))?;
+                    write!(s, "[{}: {}]", names.block(*b), v(*x))?;
                 }
                 Ok(())
             }
@@ -115,6 +148,12 @@ impl Namer {
             Load { addr, align } => write!(s, "load {}, {}, align {align}", ty_text(rty), tv(*addr)),
             Store { value, addr, align } => {
                 write!(s, "store {}, {}, align {align}", tv(*value), tv(*addr))
+            }
+            PredLoad { pred, addr, align } => {
+                write!(s, "load.if {}, {}, {}, align {align}", tv(*pred), ty_text(rty), tv(*addr))
+            }
+            PredStore { pred, value, addr, align } => {
+                write!(s, "store.if {}, {}, {}, align {align}", tv(*pred), tv(*value), tv(*addr))
             }
             Gep { base, offset, indices } => {
                 write!(s, "gep {}, {offset}", tv(*base))?;
@@ -154,18 +193,18 @@ impl Namer {
                 tv(*len)
             ),
             MemSet { dst, byte, len } => write!(s, "memset {}, {}, {}", tv(*dst), tv(*byte), tv(*len)),
-            Br { target } => write!(s, "br {}", self.block(*target)),
+            Br { target } => write!(s, "br {}", names.block(*target)),
             CondBr { cond, if_true, if_false } => {
-                write!(s, "br {}, {}, {}", tv(*cond), self.block(*if_true), self.block(*if_false))
+                write!(s, "br {}, {}, {}", tv(*cond), names.block(*if_true), names.block(*if_false))
             }
             Switch { value, default, cases } => {
-                write!(s, "switch {}, {} [", tv(*value), self.block(*default))?;
+                write!(s, "switch {}, {} [", tv(*value), names.block(*default))?;
                 let ty = f.values.get(*value).map(|d| d.ty).unwrap_or(Type::I64);
                 for (i, (c, b)) in cases.iter().enumerate() {
                     if i > 0 {
                         s.push_str(", ");
                     }
-                    write!(s, "{}: {}", const_text(ty, *c), self.block(*b))?;
+                    write!(s, "{}: {}", const_text(ty, *c), names.block(*b))?;
                 }
                 s.push(']');
                 Ok(())

@@ -239,6 +239,11 @@ pub enum InstKind {
     Load { addr: Value, align: u32 },
     /// Writes `value` to `addr` (little-endian).
     Store { value: Value, addr: Value, align: u32 },
+    /// `pred ? load(addr) : 0`: a load that touches memory only when `pred` is true (made by
+    /// if-conversion; a false predicate never traps, whatever `addr` is).
+    PredLoad { pred: Value, addr: Value, align: u32 },
+    /// `if pred { store(value, addr) }` (made by if-conversion).
+    PredStore { pred: Value, value: Value, addr: Value, align: u32 },
     /// Address arithmetic: `base + offset + sum(sext(index) * scale)` (typed GEPs are
     /// flattened into byte offsets by the frontend).
     Gep { base: Value, offset: i64, indices: Vec<(Value, i64)> },
@@ -284,6 +289,8 @@ impl InstKind {
             self,
             InstKind::Load { .. }
                 | InstKind::Store { .. }
+                | InstKind::PredLoad { .. }
+                | InstKind::PredStore { .. }
                 | InstKind::MemCopy { .. }
                 | InstKind::MemSet { .. }
                 | InstKind::Alloca { .. }
@@ -309,6 +316,15 @@ impl InstKind {
             Alloca { count, .. } => f(*count),
             Load { addr, .. } => f(*addr),
             Store { value, addr, .. } => {
+                f(*value);
+                f(*addr)
+            }
+            PredLoad { pred, addr, .. } => {
+                f(*pred);
+                f(*addr)
+            }
+            PredStore { pred, value, addr, .. } => {
+                f(*pred);
                 f(*value);
                 f(*addr)
             }
@@ -352,6 +368,15 @@ impl InstKind {
             Alloca { count, .. } => *count = f(*count),
             Load { addr, .. } => *addr = f(*addr),
             Store { value, addr, .. } => {
+                *value = f(*value);
+                *addr = f(*addr)
+            }
+            PredLoad { pred, addr, .. } => {
+                *pred = f(*pred);
+                *addr = f(*addr)
+            }
+            PredStore { pred, value, addr, .. } => {
+                *pred = f(*pred);
                 *value = f(*value);
                 *addr = f(*addr)
             }

@@ -253,6 +253,12 @@ fn check_inst(cx: &mut Ctx, b: Block, i: Inst, preds: &[Block], in_layout: &Seco
         }
         Load { addr, .. } if ty(*addr) != Type::Ptr || rty.is_none() => e("load needs a ptr address and a result".into()),
         Store { addr, .. } if ty(*addr) != Type::Ptr || rty.is_some() => e("store needs a ptr address and no result".into()),
+        PredLoad { pred, addr, .. } if ty(*pred) != Type::I1 || ty(*addr) != Type::Ptr || rty.is_none() => {
+            e("load.if needs an i1 predicate, a ptr address and a result".into())
+        }
+        PredStore { pred, addr, .. } if ty(*pred) != Type::I1 || ty(*addr) != Type::Ptr || rty.is_some() => {
+            e("store.if needs an i1 predicate, a ptr address and no result".into())
+        }
         Gep { base, indices, .. } => {
             if ty(*base) != Type::Ptr || rty != Some(Type::Ptr) || indices.iter().any(|(v, _)| !is_int(ty(*v))) {
                 e("gep needs a ptr base, integer indices and a ptr result".into());

@@ -1,1 +1,29 @@
-//! placeholder
+//! tessera's middle end: analyses, pattern detection and region formation.
+//!
+//! This crate owns the transformations from the frontend's [`tessera_ir::Program`] to the
+//! shape the circuit stages need: every call inlined into the entry function
+//! ([`inline`]), chains fused ([`merge`]), innermost loop bodies and small diamonds made
+//! branch-free ([`ifconv`], [`regions`]), loops optionally unrolled ([`unroll`]). Pipelines for
+//! the three grouping modes are declared once in [`pass`]; the IR verifier runs after every
+//! pass. Every transform keeps the program's behaviour: the interpreter gives the original
+//! results on the transformed program (tested on all testdata).
+//!
+//! After region formation every block is a region; [`canon`] gives regions canonical forms
+//! (equal exactly when one template proves both) and classes, and [`grouping`] runs the
+//! program to collect, per class, its copies with their inputs.
+
+pub mod analysis;
+pub mod canon;
+pub mod edit;
+pub mod error;
+pub mod grouping;
+pub mod ifconv;
+pub mod inline;
+pub mod merge;
+pub mod pass;
+pub mod regions;
+pub mod simplify;
+pub mod unroll;
+
+pub use error::PassError;
+pub use pass::{run_pipeline, Grouping, Module, Pass, PassConfig};

@@ -465,7 +465,11 @@ impl<'p> Machine<'p> {
                 let addr = self.mem.alloca(size, *align);
                 set(fr, Eval::Val(addr));
             }
-            Load { addr, .. } => {
+            PredLoad { pred, addr, .. } if defined(fr, *pred, "a load predicate")? & 1 == 0 => {
+                set(fr, Eval::Val(0));
+            }
+            PredStore { pred, .. } if defined(fr, *pred, "a store predicate")? & 1 == 0 => {}
+            Load { addr, .. } | PredLoad { addr, .. } => {
                 let a = defined(fr, *addr, "a load address")?;
                 let ty = data.result.map(|r| f.values[r].ty).unwrap_or(Type::I8);
                 let len = ty.store_size();
@@ -473,7 +477,7 @@ impl<'p> Machine<'p> {
                 obs.mem(&MemEvent { write: false, addr: a, len: len as u8, value: raw });
                 set(fr, Eval::Val(raw & ty.mask()));
             }
-            Store { value, addr, .. } => {
+            Store { value, addr, .. } | PredStore { value, addr, .. } => {
                 let a = defined(fr, *addr, "a store address")?;
                 let v = defined(fr, *value, "a stored value")?;
                 let len = f.values[*value].ty.store_size();
@@ -506,6 +510,7 @@ impl<'p> Machine<'p> {
                 let rw = data.result.map(|r| f.values[r].ty.bits()).unwrap_or(w);
                 set(fr, if p { Eval::Poison } else { ops::intrinsic(*op, &vals[..args.len().min(3)], w, rw) });
             }
+            MemCopy { len, .. } | MemSet { len, .. } if get(fr, *len) == (0, false) => {}
             MemCopy { dst, src, len, overlap: _ } => {
                 let d = defined(fr, *dst, "a memcpy destination")?;
                 let s = defined(fr, *src, "a memcpy source")?;

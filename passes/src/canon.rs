@@ -1,0 +1,199 @@
+//! Canonical forms of regions, and classes of identical regions.
+//!
+//! A region (a block of the program after region formation) prints canonically as: its phis
+//! (types only: the predecessor resolves them), its instructions with local values numbered
+//! `%0..` and values from outside numbered `%in0..` in order of first use, constants and
+//! globals literal, successors numbered `^0..` in order of appearance, and for each successor
+//! the state record the region hands it: the successor's phi operands for this edge followed by
+//! the successor's live-ins (in definition order). Two regions have the same text exactly when
+//! one template proves both; a region's inputs are its phis followed by its `%in` values.
+
+use crate::analysis::{Cfg, Liveness};
+use indexmap::IndexMap;
+use std::cell::RefCell;
+use std::fmt::{self, Write};
+use tessera_ir::display::{inst_text, Names, Namer};
+use tessera_ir::{Block, Function, InstKind, Program, Value, ValueDef};
+
+/// A region's canonical text and what follows from it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CanonicalForm {
+    pub text: String,
+    /// FNV-1a 64 of `text` (stable across runs and toolchains).
+    pub hash: u64,
+    /// The region's inputs in canonical order: phi results, then live-ins as `%in0..`.
+    pub inputs: Vec<Value>,
+    /// Instructions in the region, phis and terminator included.
+    pub instructions: usize,
+}
+
+struct Local {
+    own: IndexMap<Value, usize>,
+    ext: RefCell<IndexMap<Value, usize>>,
+    blocks: RefCell<IndexMap<Block, usize>>,
+}
+
+impl Names for Local {
+    fn value(&self, p: Option<&Program>, f: &Function, v: Value) -> String {
+        match &f.values[v].def {
+            ValueDef::Param(_) | ValueDef::Inst(_) => {}
+            _ => return Namer::new_empty().value(p, f, v),
+        }
+        if let Some(n) = self.own.get(&v) {
+            return format!("%{n}");
+        }
+        let mut ext = self.ext.borrow_mut();
+        let n = ext.len();
+        format!("%in{}", *ext.entry(v).or_insert(n))
+    }
+    fn block(&self, b: Block) -> String {
+        let mut bl = self.blocks.borrow_mut();
+        let n = bl.len();
+        format!("^{}", *bl.entry(b).or_insert(n))
+    }
+}
+
+/// 64-bit FNV-1a.
+pub fn fnv1a(s: &str) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in s.bytes() {
+        h ^= b as u64;
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    h
+}
+
+/// The state record block `b` hands successor `s`: `s`'s phi operands for the edge, then
+/// `s`'s live-ins.
+pub fn record_for(f: &Function, live: &Liveness, b: Block, s: Block) -> Vec<Value> {
+    let mut out = Vec::new();
+    for i in crate::edit::phis(f, s) {
+        if let InstKind::Phi { incoming } = &f.insts[i].kind {
+            if let Some((_, v)) = incoming.iter().find(|(x, _)| *x == b) {
+                out.push(*v);
+            }
+        }
+    }
+    out.extend_from_slice(live.live_in(s));
+    out
+}
+
+/// The canonical form of block `b` of `f`.
+pub fn canonical_form(p: &Program, f: &Function, b: Block, live: &Liveness) -> CanonicalForm {
+    let insts = &f.blocks[b].insts;
+    let mut own = IndexMap::new();
+    for &i in insts {
+        if let Some(r) = f.insts[i].result {
+            let n = own.len();
+            own.insert(r, n);
+        }
+    }
+    let names = Local { own, ext: RefCell::new(IndexMap::new()), blocks: RefCell::new(IndexMap::new()) };
+    let mut text = String::new();
+    let mut phis = Vec::new();
+    for &i in insts {
+        match &f.insts[i].kind {
+            InstKind::Phi { .. } => {
+                let r = f.insts[i].result.expect("phi result");
+                phis.push(r);
+                let _ = writeln!(text, "{} = phi {}", names.value(Some(p), f, r), f.ty(r));
+            }
+            _ => {
+                let _ = writeln!(text, "{}", inst_text(&names, Some(p), f, i));
+            }
+        }
+    }
+    for s in f.successors(b) {
+        let rec: Vec<String> = record_for(f, live, b, s).iter().map(|&v| names.value(Some(p), f, v)).collect();
+        let _ = writeln!(text, "  {} <- ({})", names.block(s), rec.join(", "));
+    }
+    let mut inputs = phis;
+    inputs.extend(names.ext.borrow().keys().copied());
+    CanonicalForm { hash: fnv1a(&text), text, inputs, instructions: insts.len() }
+}
+
+/// One member of a class: a block and its inputs in the class's canonical order.
+#[derive(Clone, Debug)]
+pub struct Member {
+    pub block: Block,
+    pub inputs: Vec<Value>,
+}
+
+/// A class of identical regions: one template.
+#[derive(Clone, Debug)]
+pub struct Class {
+    /// `c0`, `c1`, ... in order of the first member in the layout.
+    pub name: String,
+    pub form: CanonicalForm,
+    pub members: Vec<Member>,
+}
+
+/// The classes of a function's regions.
+#[derive(Clone, Debug)]
+pub struct Classes {
+    pub classes: Vec<Class>,
+    /// For each block (by index), its class and member number.
+    pub of_block: IndexMap<Block, (usize, usize)>,
+}
+
+impl Classes {
+    /// Groups the blocks of `f` (reachable, in layout order) by canonical form.
+    pub fn compute(p: &Program, f: &Function) -> Classes {
+        let cfg = Cfg::compute(f);
+        let live = Liveness::compute(f, &cfg);
+        let mut by_text: IndexMap<String, usize> = IndexMap::new();
+        let mut classes: Vec<Class> = Vec::new();
+        let mut of_block = IndexMap::new();
+        for &b in &f.layout {
+            if !cfg.is_reachable(b) {
+                continue;
+            }
+            let form = canonical_form(p, f, b, &live);
+            let k = match by_text.get(&form.text) {
+                Some(&k) => k,
+                None => {
+                    let k = classes.len();
+                    by_text.insert(form.text.clone(), k);
+                    classes.push(Class { name: format!("c{k}"), form: form.clone(), members: Vec::new() });
+                    k
+                }
+            };
+            of_block.insert(b, (k, classes[k].members.len()));
+            classes[k].members.push(Member { block: b, inputs: form.inputs });
+        }
+        Classes { classes, of_block }
+    }
+
+    /// A text dump: each class with its members and canonical text.
+    pub fn display<'a>(&'a self, f: &'a Function) -> impl fmt::Display + 'a {
+        ClassesDisplay { c: self, f }
+    }
+}
+
+struct ClassesDisplay<'a> {
+    c: &'a Classes,
+    f: &'a Function,
+}
+
+impl fmt::Display for ClassesDisplay<'_> {
+    fn fmt(&self, out: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let n = Namer::new(self.f);
+        for c in &self.c.classes {
+            let members: Vec<String> = c.members.iter().map(|m| n.block(m.block)).collect();
+            writeln!(
+                out,
+                "{}: {} member(s) [{}], {} input(s), {} instruction(s), hash {:016x}",
+                c.name,
+                c.members.len(),
+                members.join(", "),
+                c.form.inputs.len(),
+                c.form.instructions,
+                c.form.hash
+            )?;
+            for line in c.form.text.lines() {
+                writeln!(out, "    {line}")?;
+            }
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,22 @@
+//! Errors of the passes crate: user errors (unsupported program shapes, failed runs) apart from
+//! internal ones (a pass broke the IR).
+
+use tessera_ir::exec::RunError;
+use tessera_ir::verify::VerifierErrors;
+
+/// What can go wrong in a pass or pipeline.
+#[derive(Debug, thiserror::Error)]
+pub enum PassError {
+    /// Recursive calls cannot be inlined.
+    #[error("recursion is not supported yet: {}", cycle.join(" -> "))]
+    Recursion { cycle: Vec<String> },
+    /// `--after` named no pass of the pipeline.
+    #[error("no pass named '{name}' in the {pipeline} pipeline (passes: {})", available.join(", "))]
+    UnknownPass { name: String, pipeline: &'static str, available: Vec<&'static str> },
+    /// Running the program (to group its trace) failed.
+    #[error("{0}")]
+    Run(#[from] RunError),
+    /// Internal: a pass left IR that does not verify.
+    #[error("internal error: the IR after pass '{pass}' does not verify:\n{errors}")]
+    Verify { pass: &'static str, errors: VerifierErrors },
+}

@@ -1,0 +1,188 @@
+//! The pass manager: the [`Pass`] trait, every pass as a unit struct, and the pipelines of
+//! each grouping mode declared in one place. The verifier runs after every pass.
+
+use crate::error::PassError;
+use crate::unroll::UnrollPolicy;
+use tessera_ir::{Func, Program};
+
+/// A program and the function the pipeline works on.
+#[derive(Clone, Debug)]
+pub struct Module {
+    pub program: Program,
+    pub entry: Func,
+}
+
+/// Settings passes read.
+#[derive(Clone, Debug)]
+pub struct PassConfig {
+    pub unroll: UnrollPolicy,
+}
+
+impl Default for PassConfig {
+    fn default() -> Self {
+        PassConfig { unroll: UnrollPolicy::Fixed(1) }
+    }
+}
+
+/// One transformation of a module.
+pub trait Pass: Sync {
+    /// The name `--after` takes.
+    fn name(&self) -> &'static str;
+    /// Transforms the module in place.
+    fn run(&self, m: &mut Module, cfg: &PassConfig) -> Result<(), PassError>;
+}
+
+/// Inlines every call into the entry (see [`crate::inline`]).
+pub struct Inline;
+/// Folds constant branches, removes unreachable blocks and trivial phis.
+pub struct Simplify;
+/// Fuses straight-line chains of blocks.
+pub struct Fuse;
+/// If-converts innermost loop bodies.
+pub struct IfConvertLoops;
+/// If-converts small diamonds and triangles.
+pub struct IfConvertDiamonds;
+/// Unrolls single-block loops.
+pub struct Unroll;
+
+impl Pass for Inline {
+    fn name(&self) -> &'static str {
+        "inline"
+    }
+    fn run(&self, m: &mut Module, _: &PassConfig) -> Result<(), PassError> {
+        let (p, e) = crate::inline::inline_all(&m.program, m.entry)?;
+        m.program = p;
+        m.entry = e;
+        Ok(())
+    }
+}
+
+impl Pass for Simplify {
+    fn name(&self) -> &'static str {
+        "simplify"
+    }
+    fn run(&self, m: &mut Module, _: &PassConfig) -> Result<(), PassError> {
+        crate::simplify::simplify(&mut m.program.funcs[m.entry]);
+        Ok(())
+    }
+}
+
+impl Pass for Fuse {
+    fn name(&self) -> &'static str {
+        "fuse"
+    }
+    fn run(&self, m: &mut Module, _: &PassConfig) -> Result<(), PassError> {
+        crate::merge::merge_chains(&mut m.program.funcs[m.entry]);
+        Ok(())
+    }
+}
+
+impl Pass for IfConvertLoops {
+    fn name(&self) -> &'static str {
+        "if-convert-loops"
+    }
+    fn run(&self, m: &mut Module, _: &PassConfig) -> Result<(), PassError> {
+        crate::regions::if_convert_loops(&mut m.program.funcs[m.entry]);
+        Ok(())
+    }
+}
+
+impl Pass for IfConvertDiamonds {
+    fn name(&self) -> &'static str {
+        "if-convert-diamonds"
+    }
+    fn run(&self, m: &mut Module, _: &PassConfig) -> Result<(), PassError> {
+        crate::regions::if_convert_diamonds(&mut m.program.funcs[m.entry]);
+        Ok(())
+    }
+}
+
+impl Pass for Unroll {
+    fn name(&self) -> &'static str {
+        "unroll"
+    }
+    fn run(&self, m: &mut Module, cfg: &PassConfig) -> Result<(), PassError> {
+        let f = &mut m.program.funcs[m.entry];
+        crate::unroll::unroll_loops(f, cfg.unroll);
+        crate::merge::merge_chains(f);
+        Ok(())
+    }
+}
+
+/// How executions are grouped into classes (`--grouping`).
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Grouping {
+    /// One class per instruction kind and width, as opcode-grouping zkVMs (Ceno) do.
+    Opcode,
+    /// One class per set of identical basic blocks.
+    Block,
+    /// Fusion, if-conversion and unrolling first, then one class per set of identical regions.
+    Region,
+}
+
+impl Grouping {
+    /// The `--grouping` spelling.
+    pub fn name(self) -> &'static str {
+        match self {
+            Grouping::Opcode => "opcode",
+            Grouping::Block => "block",
+            Grouping::Region => "region",
+        }
+    }
+
+    /// The passes this mode runs, in order.
+    pub fn pipeline(self) -> &'static [&'static dyn Pass] {
+        match self {
+            Grouping::Opcode | Grouping::Block => BLOCK_PIPELINE,
+            Grouping::Region => REGION_PIPELINE,
+        }
+    }
+}
+
+impl std::str::FromStr for Grouping {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "opcode" => Ok(Grouping::Opcode),
+            "block" => Ok(Grouping::Block),
+            "region" => Ok(Grouping::Region),
+            _ => Err(format!("unknown grouping '{s}' (opcode, block or region)")),
+        }
+    }
+}
+
+/// Basic blocks as compiled: calls inlined, dead code removed.
+pub const BLOCK_PIPELINE: &[&dyn Pass] = &[&Inline, &Simplify];
+
+/// Regions: blocks fused, loop bodies and diamonds if-converted, loops optionally unrolled.
+pub const REGION_PIPELINE: &[&dyn Pass] =
+    &[&Inline, &Simplify, &Fuse, &IfConvertLoops, &IfConvertDiamonds, &Unroll, &Simplify];
+
+/// Runs `grouping`'s pipeline on a copy of `m`, stopping after the first pass named
+/// `stop_after` when given. The verifier runs after every pass.
+pub fn run_pipeline(
+    m: &Module,
+    grouping: Grouping,
+    cfg: &PassConfig,
+    stop_after: Option<&str>,
+) -> Result<Module, PassError> {
+    let pipeline = grouping.pipeline();
+    if let Some(name) = stop_after {
+        if !pipeline.iter().any(|p| p.name() == name) {
+            return Err(PassError::UnknownPass {
+                name: name.to_string(),
+                pipeline: grouping.name(),
+                available: pipeline.iter().map(|p| p.name()).collect(),
+            });
+        }
+    }
+    let mut m = m.clone();
+    for pass in pipeline {
+        pass.run(&mut m, cfg)?;
+        tessera_ir::verify::verify_program(&m.program).map_err(|errors| PassError::Verify { pass: pass.name(), errors })?;
+        if stop_after == Some(pass.name()) {
+            break;
+        }
+    }
+    Ok(m)
+}

@@ -1,0 +1,67 @@
+//! Cleans the CFG without changing behaviour: branches on constants become jumps, unreachable
+//! blocks go, and phis whose incoming values all agree are replaced by that value.
+
+use crate::edit::{phis, remove_unreachable};
+use indexmap::IndexMap;
+use tessera_ir::{Function, InstKind};
+
+/// Runs the clean-ups to a fixed point.
+pub fn simplify(f: &mut Function) {
+    loop {
+        let mut changed = fold_branches(f);
+        changed |= remove_unreachable(f);
+        changed |= fold_trivial_phis(f);
+        if !changed {
+            return;
+        }
+    }
+}
+
+fn fold_branches(f: &mut Function) -> bool {
+    let mut changed = false;
+    for &b in &f.layout.clone() {
+        let Some(t) = f.terminator(b) else { continue };
+        let new = match &f.insts[t].kind {
+            InstKind::CondBr { cond, if_true, if_false } => match f.as_const(*cond) {
+                _ if if_true == if_false => Some(*if_true),
+                Some(c) => Some(if c & 1 == 1 { *if_true } else { *if_false }),
+                None => None,
+            },
+            InstKind::Switch { value, default, cases } => match f.as_const(*value) {
+                Some(c) => Some(cases.iter().find(|(k, _)| *k == c).map(|(_, b)| *b).unwrap_or(*default)),
+                None if cases.iter().all(|(_, x)| x == default) => Some(*default),
+                None => None,
+            },
+            _ => None,
+        };
+        if let Some(target) = new {
+            f.insts[t].kind = InstKind::Br { target };
+            changed = true;
+        }
+    }
+    if changed {
+        crate::edit::prune_phis(f);
+    }
+    changed
+}
+
+fn fold_trivial_phis(f: &mut Function) -> bool {
+    let mut map = IndexMap::new();
+    for &b in &f.layout.clone() {
+        let mut dead = Vec::new();
+        for i in phis(f, b) {
+            let InstKind::Phi { incoming } = &f.insts[i].kind else { continue };
+            let r = f.insts[i].result.expect("phi result");
+            let mut vals = incoming.iter().map(|(_, v)| *v).filter(|&v| v != r);
+            let Some(first) = vals.next() else { continue };
+            if vals.all(|v| v == first) {
+                map.insert(r, first);
+                dead.push(i);
+            }
+        }
+        f.blocks[b].insts.retain(|i| !dead.contains(i));
+    }
+    let changed = !map.is_empty();
+    crate::edit::replace_uses(f, &map);
+    changed
+}
