@@ -11,6 +11,9 @@ use std::process::ExitCode;
 use tessera_frontend::FrontendOptions;
 use tessera_ir::exec::{self, ExecOptions};
 use tessera_ir::types::sext;
+use tessera_passes::stages::{self, DumpRequest, Stage};
+use tessera_passes::unroll::UnrollPolicy;
+use tessera_passes::{Grouping, Module, PassConfig};
 
 #[derive(Parser)]
 #[command(name = "tessera", version, about = "Compile programs into data-parallel arithmetic circuits and prove them with GKR")]
@@ -49,6 +52,47 @@ enum Command {
         #[arg(last = true, allow_hyphen_values = true)]
         args: Vec<String>,
     },
+    /// Print one stage of the pipeline: ir, cfg, loops, liveness, classes, regions, groups.
+    Dump {
+        #[command(flatten)]
+        prog: ProgramOpts,
+        /// The stage to print.
+        #[arg(long)]
+        stage: Stage,
+        #[command(flatten)]
+        group: GroupOpts,
+        /// Print the IR after this pass of the pipeline (for `--stage ir`, and the analyses).
+        #[arg(long)]
+        after: Option<String>,
+        /// For `--stage groups`: print JSON.
+        #[arg(long)]
+        json: bool,
+        /// Arguments of the entry function (needed by `--stage groups`).
+        #[arg(last = true, allow_hyphen_values = true)]
+        args: Vec<String>,
+    },
+}
+
+/// How executions become copies of templates.
+#[derive(clap::Args, Clone)]
+struct GroupOpts {
+    /// opcode: one class per instruction kind (as Ceno); block: identical basic blocks;
+    /// region: fusion, if-conversion and unrolling first.
+    #[arg(long, default_value = "region")]
+    grouping: Grouping,
+    /// Unroll single-block loops: a factor (1 = off) or `auto` (a cost model).
+    #[arg(long, default_value = "1", value_parser = parse_unroll)]
+    unroll: UnrollPolicy,
+}
+
+fn parse_unroll(s: &str) -> Result<UnrollPolicy, String> {
+    if s == "auto" {
+        return Ok(UnrollPolicy::Auto);
+    }
+    match s.parse::<u32>() {
+        Ok(k) if (1..=64).contains(&k) => Ok(UnrollPolicy::Fixed(k)),
+        _ => Err(format!("'{s}' is not an unroll factor (1..=64 or auto)")),
+    }
 }
 
 fn main() -> ExitCode {
@@ -70,6 +114,9 @@ fn load(p: &ProgramOpts) -> Result<(tessera_ir::Program, tessera_ir::Func), Stri
 fn dispatch(cli: Cli) -> Result<(), String> {
     match cli.cmd {
         Command::Run { prog, json, max_steps, args } => cmd_run(&prog, json, max_steps, &args),
+        Command::Dump { prog, stage, group, after, json, args } => {
+            cmd_dump(&prog, stage, &group, after.as_deref(), json, &args)
+        }
     }
 }
 
@@ -107,5 +154,43 @@ fn cmd_run(prog: &ProgramOpts, json: bool, max_steps: u64, texts: &[String]) -> 
             println!("buffer {i}: {}", hex(b));
         }
     }
+    Ok(())
+}
+
+fn cmd_dump(
+    prog: &ProgramOpts,
+    stage: Stage,
+    group: &GroupOpts,
+    after: Option<&str>,
+    json: bool,
+    texts: &[String],
+) -> Result<(), String> {
+    let (program, entry) = load(prog)?;
+    let args = if stage.needs_args() {
+        args::parse_args(&program.funcs[entry], texts)?
+    } else if !texts.is_empty() {
+        return Err(format!("stage '{}' takes no program arguments", stage.name()));
+    } else {
+        Vec::new()
+    };
+    let module = Module { program, entry };
+    let req = DumpRequest {
+        stage,
+        grouping: group.grouping,
+        config: PassConfig { unroll: group.unroll },
+        after,
+        args: &args,
+        exec: ExecOptions::default(),
+    };
+    if json {
+        if stage != Stage::Groups {
+            return Err("--json is available for --stage groups".into());
+        }
+        let g = stages::groups(&module, &req).map_err(|e| e.to_string())?;
+        println!("{}", serde_json::to_string(&g).map_err(|e| e.to_string())?);
+        return Ok(());
+    }
+    let text = stages::render(&module, &req).map_err(|e| e.to_string())?;
+    print!("{text}");
     Ok(())
 }

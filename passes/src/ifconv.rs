@@ -266,6 +266,15 @@ fn predicate(bld: &mut Builder, i: tessera_ir::Inst, k: InstKind, p: Value) {
     let new_kind = match k {
         InstKind::Load { addr, align } => Some(InstKind::PredLoad { pred: p, addr, align }),
         InstKind::Store { value, addr, align } => Some(InstKind::PredStore { pred: p, value, addr, align }),
+        // Already predicated (a region being converted again, e.g. by unrolling): both hold.
+        InstKind::PredLoad { pred, addr, align } => {
+            let both = bld.and(p, pred);
+            Some(InstKind::PredLoad { pred: both, addr, align })
+        }
+        InstKind::PredStore { pred, value, addr, align } => {
+            let both = bld.and(p, pred);
+            Some(InstKind::PredStore { pred: both, value, addr, align })
+        }
         InstKind::Binary { op: op @ (BinOp::UDiv | BinOp::SDiv | BinOp::URem | BinOp::SRem), flags, lhs, rhs } => {
             let ty = f.ty(rhs);
             let one = f.const_value(ty, 1);

@@ -23,6 +23,7 @@ pub mod merge;
 pub mod pass;
 pub mod regions;
 pub mod simplify;
+pub mod stages;
 pub mod unroll;
 
 pub use error::PassError;

@@ -1,5 +1,6 @@
 //! Cleans the CFG without changing behaviour: branches on constants become jumps, unreachable
-//! blocks go, and phis whose incoming values all agree are replaced by that value.
+//! blocks go, phis whose incoming values all agree are replaced by that value, and
+//! instructions whose results are unused and that cannot trap or write are removed.
 
 use crate::edit::{phis, remove_unreachable};
 use indexmap::IndexMap;
@@ -11,6 +12,7 @@ pub fn simplify(f: &mut Function) {
         let mut changed = fold_branches(f);
         changed |= remove_unreachable(f);
         changed |= fold_trivial_phis(f);
+        changed |= remove_dead(f);
         if !changed {
             return;
         }
@@ -64,4 +66,52 @@ fn fold_trivial_phis(f: &mut Function) -> bool {
     let changed = !map.is_empty();
     crate::edit::replace_uses(f, &map);
     changed
+}
+
+/// True for instructions that only compute their result: no memory access, no trap.
+fn is_pure(kind: &InstKind) -> bool {
+    use tessera_ir::BinOp::*;
+    match kind {
+        InstKind::Binary { op, .. } => !matches!(op, UDiv | SDiv | URem | SRem),
+        InstKind::Icmp { .. }
+        | InstKind::Select { .. }
+        | InstKind::Cast { .. }
+        | InstKind::Freeze { .. }
+        | InstKind::Phi { .. }
+        | InstKind::Gep { .. }
+        | InstKind::Intrinsic { .. } => true,
+        _ => false,
+    }
+}
+
+/// Removes pure instructions whose results nobody uses, to a fixed point.
+fn remove_dead(f: &mut Function) -> bool {
+    use tessera_ir::entity::EntityRef;
+    let mut any = false;
+    loop {
+        let mut used = vec![false; f.values.len()];
+        for &b in &f.layout {
+            for &i in &f.blocks[b].insts {
+                f.insts[i].kind.for_each_operand(|v| used[v.index()] = true);
+            }
+        }
+        let mut changed = false;
+        for &b in &f.layout.clone() {
+            let before = f.blocks[b].insts.len();
+            let insts = std::mem::take(&mut f.blocks[b].insts);
+            let kept: Vec<_> = insts
+                .into_iter()
+                .filter(|&i| {
+                    let d = &f.insts[i];
+                    !(is_pure(&d.kind) && d.result.is_some_and(|r| !used[r.index()]))
+                })
+                .collect();
+            changed |= kept.len() != before;
+            f.blocks[b].insts = kept;
+        }
+        if !changed {
+            return any;
+        }
+        any = true;
+    }
 }

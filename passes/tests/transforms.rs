@@ -1,0 +1,178 @@
+//! Transforms keep behaviour, and grouping puts loop iterations in one class: checked on
+//! hand-built functions (the testdata programs are checked by the snapshot crate).
+
+use tessera_ir::exec::{run, Arg, ExecOptions};
+use tessera_ir::{BinOp, Block, Flags, Function, IcmpPred, InstKind, Program, Type, Value};
+use tessera_passes::grouping::group_trace;
+use tessera_passes::unroll::UnrollPolicy;
+use tessera_passes::{run_pipeline, Grouping, Module, PassConfig};
+
+fn bin(f: &mut Function, b: Block, op: BinOp, lhs: Value, rhs: Value) -> Value {
+    let ty = f.ty(lhs);
+    f.push_inst(b, InstKind::Binary { op, flags: Flags::default(), lhs, rhs }, Some(ty), None).1.unwrap()
+}
+fn icmp(f: &mut Function, b: Block, pred: IcmpPred, lhs: Value, rhs: Value) -> Value {
+    f.push_inst(b, InstKind::Icmp { pred, lhs, rhs }, Some(Type::I1), None).1.unwrap()
+}
+fn phi(f: &mut Function, b: Block, ty: Type) -> (tessera_ir::Inst, Value) {
+    let (i, v) = f.push_inst(b, InstKind::Phi { incoming: vec![] }, Some(ty), None);
+    (i, v.unwrap())
+}
+fn set_phi(f: &mut Function, i: tessera_ir::Inst, incoming: Vec<(Block, Value)>) {
+    f.insts[i].kind = InstKind::Phi { incoming };
+}
+fn term(f: &mut Function, b: Block, k: InstKind) {
+    f.push_inst(b, k, None, None);
+}
+
+/// Collatz steps with an if/else in the loop body (the canonical region example).
+fn collatz() -> Module {
+    let mut f = Function::new("collatz", &[Type::I32], Some(Type::I32));
+    let n = f.params[0];
+    let (b0, lp, odd, even, latch, exit) =
+        (f.add_block(), f.add_block(), f.add_block(), f.add_block(), f.add_block(), f.add_block());
+    let one = f.const_value(Type::I32, 1);
+    let zero = f.const_value(Type::I32, 0);
+    let three = f.const_value(Type::I32, 3);
+    let c = icmp(&mut f, b0, IcmpPred::Ule, n, one);
+    term(&mut f, b0, InstKind::CondBr { cond: c, if_true: exit, if_false: lp });
+    let (px, x) = phi(&mut f, lp, Type::I32);
+    let (ps, s) = phi(&mut f, lp, Type::I32);
+    let low = bin(&mut f, lp, BinOp::And, x, one);
+    let isodd = icmp(&mut f, lp, IcmpPred::Ne, low, zero);
+    term(&mut f, lp, InstKind::CondBr { cond: isodd, if_true: odd, if_false: even });
+    let t = bin(&mut f, odd, BinOp::Mul, x, three);
+    let o = bin(&mut f, odd, BinOp::Add, t, one);
+    term(&mut f, odd, InstKind::Br { target: latch });
+    let e = bin(&mut f, even, BinOp::LShr, x, one);
+    term(&mut f, even, InstKind::Br { target: latch });
+    let (px2, x2) = phi(&mut f, latch, Type::I32);
+    set_phi(&mut f, px2, vec![(odd, o), (even, e)]);
+    let s2 = bin(&mut f, latch, BinOp::Add, s, one);
+    let done = icmp(&mut f, latch, IcmpPred::Eq, x2, one);
+    term(&mut f, latch, InstKind::CondBr { cond: done, if_true: exit, if_false: lp });
+    set_phi(&mut f, px, vec![(b0, n), (latch, x2)]);
+    set_phi(&mut f, ps, vec![(b0, zero), (latch, s2)]);
+    let (pr, r) = phi(&mut f, exit, Type::I32);
+    set_phi(&mut f, pr, vec![(b0, zero), (latch, s2)]);
+    term(&mut f, exit, InstKind::Ret { value: Some(r) });
+    let mut p = Program::default();
+    let entry = p.funcs.push(f);
+    tessera_ir::verify::verify_program(&p).unwrap();
+    Module { program: p, entry }
+}
+
+/// for i in 0..n { if buf[i] != 0 { buf[i] = 200 / buf[i] } else { buf[i] = 7 } }; returns n.
+/// The division and the stores sit on paths that if-conversion must predicate.
+fn guarded_div() -> Module {
+    let mut f = Function::new("guarded", &[Type::Ptr, Type::I64], Some(Type::I64));
+    let (buf, n) = (f.params[0], f.params[1]);
+    let (b0, lp, nz, z, latch, exit) =
+        (f.add_block(), f.add_block(), f.add_block(), f.add_block(), f.add_block(), f.add_block());
+    let zero64 = f.const_value(Type::I64, 0);
+    let one64 = f.const_value(Type::I64, 1);
+    let zero8 = f.const_value(Type::I8, 0);
+    let c200 = f.const_value(Type::I8, 200);
+    let c7 = f.const_value(Type::I8, 7);
+    let empty = icmp(&mut f, b0, IcmpPred::Eq, n, zero64);
+    term(&mut f, b0, InstKind::CondBr { cond: empty, if_true: exit, if_false: lp });
+    let (pi, i) = phi(&mut f, lp, Type::I64);
+    let addr = f.push_inst(lp, InstKind::Gep { base: buf, offset: 0, indices: vec![(i, 1)] }, Some(Type::Ptr), None).1.unwrap();
+    let v = f.push_inst(lp, InstKind::Load { addr, align: 1 }, Some(Type::I8), None).1.unwrap();
+    let isz = icmp(&mut f, lp, IcmpPred::Eq, v, zero8);
+    term(&mut f, lp, InstKind::CondBr { cond: isz, if_true: z, if_false: nz });
+    let q = bin(&mut f, nz, BinOp::UDiv, c200, v);
+    f.push_inst(nz, InstKind::Store { value: q, addr, align: 1 }, None, None);
+    term(&mut f, nz, InstKind::Br { target: latch });
+    f.push_inst(z, InstKind::Store { value: c7, addr, align: 1 }, None, None);
+    term(&mut f, z, InstKind::Br { target: latch });
+    let i2 = bin(&mut f, latch, BinOp::Add, i, one64);
+    let more = icmp(&mut f, latch, IcmpPred::Ult, i2, n);
+    term(&mut f, latch, InstKind::CondBr { cond: more, if_true: lp, if_false: exit });
+    set_phi(&mut f, pi, vec![(b0, zero64), (latch, i2)]);
+    term(&mut f, exit, InstKind::Ret { value: Some(n) });
+    let mut p = Program::default();
+    let entry = p.funcs.push(f);
+    tessera_ir::verify::verify_program(&p).unwrap();
+    Module { program: p, entry }
+}
+
+fn cfg(k: u32) -> PassConfig {
+    PassConfig { unroll: UnrollPolicy::Fixed(k) }
+}
+
+fn same_results(m: &Module, argsets: &[Vec<Arg>]) {
+    let opts = ExecOptions::default();
+    for grouping in [Grouping::Block, Grouping::Region] {
+        for k in [1, 2, 3, 4, 8] {
+            let t = run_pipeline(m, grouping, &cfg(k), None).unwrap();
+            for args in argsets {
+                let want = run(&m.program, m.entry, args, &opts).unwrap();
+                let got = run(&t.program, t.entry, args, &opts).unwrap_or_else(|e| panic!("{grouping:?} unroll {k} {args:?}: {e}\n{}", t.program));
+                assert_eq!(want.ret, got.ret, "{grouping:?} unroll {k} args {args:?}\n{}", t.program);
+                assert_eq!(want.buffers, got.buffers, "{grouping:?} unroll {k} args {args:?}\n{}", t.program);
+            }
+        }
+    }
+}
+
+#[test]
+fn collatz_transforms_keep_results() {
+    let m = collatz();
+    let args: Vec<Vec<Arg>> = [0u64, 1, 2, 3, 6, 7, 27, 97].iter().map(|&n| vec![Arg::Int(n)]).collect();
+    same_results(&m, &args);
+}
+
+#[test]
+fn predicated_memory_and_division_keep_results() {
+    let m = guarded_div();
+    let bufs: Vec<Vec<u8>> = vec![vec![], vec![0], vec![5], vec![0, 1, 2, 0, 50, 255, 0], (0..=40).collect()];
+    let args: Vec<Vec<Arg>> = bufs.into_iter().map(|b| vec![Arg::Int(b.len() as u64), Arg::Buffer(b)]).map(|mut v| { v.swap(0, 1); v }).collect();
+    same_results(&m, &args);
+}
+
+#[test]
+fn region_grouping_puts_collatz_iterations_in_one_class() {
+    let m = collatz();
+    let opts = ExecOptions::default();
+    let args = [Arg::Int(27)];
+    let steps = run(&m.program, m.entry, &args, &opts).unwrap().ret.unwrap().1;
+    assert_eq!(steps, 111);
+    let region = run_pipeline(&m, Grouping::Region, &cfg(1), None).unwrap();
+    let g = group_trace(&region, Grouping::Region, &args, &opts).unwrap();
+    let biggest = g.classes.iter().max_by_key(|c| c.copies).unwrap();
+    assert_eq!(biggest.copies, steps, "one copy per iteration:\n{g}");
+    // Block grouping spreads the iterations over the header, both arms and the latch.
+    let block = run_pipeline(&m, Grouping::Block, &cfg(1), None).unwrap();
+    let gb = group_trace(&block, Grouping::Block, &args, &opts).unwrap();
+    let busy = gb.classes.iter().filter(|c| c.copies >= 30).count();
+    assert!(busy >= 3, "block grouping should use several classes:\n{gb}");
+    // Every instance carries the region's inputs.
+    for c in &g.classes {
+        assert!(c.instances.iter().all(|i| i.inputs.len() == c.live_ins));
+    }
+    // Unrolling by 4 cuts the copies to about a quarter.
+    let unrolled = run_pipeline(&m, Grouping::Region, &cfg(4), None).unwrap();
+    let gu = group_trace(&unrolled, Grouping::Region, &args, &opts).unwrap();
+    let top = gu.classes.iter().max_by_key(|c| c.copies).unwrap();
+    assert_eq!(top.copies, steps.div_ceil(4), "{gu}");
+}
+
+#[test]
+fn opcode_grouping_counts_every_instruction() {
+    let m = collatz();
+    let opts = ExecOptions::default();
+    let args = [Arg::Int(27)];
+    let t = run_pipeline(&m, Grouping::Opcode, &cfg(1), None).unwrap();
+    let g = group_trace(&t, Grouping::Opcode, &args, &opts).unwrap();
+    let total: u64 = g.classes.iter().map(|c| c.copies).sum();
+    assert_eq!(total, g.executed);
+    assert!(g.classes.iter().any(|c| c.name == "mul.i32" && c.copies > 0), "{g}");
+}
+
+#[test]
+fn unknown_pass_is_an_error() {
+    let m = collatz();
+    let e = run_pipeline(&m, Grouping::Region, &cfg(1), Some("nonsense")).unwrap_err().to_string();
+    assert!(e.contains("no pass named 'nonsense'") && e.contains("if-convert-loops"), "{e}");
+}
