@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# One command for a newcomer: install what is missing, build tessera, and run the main job on
+# a bundled example (the Collatz step counter). Safe to run again.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/install-deps.sh
+cargo build --release --locked
+T=target/release/tessera
+echo
+echo "== tessera run testdata/collatz.c --entry collatz_steps -- 27"
+$T run testdata/collatz.c --entry collatz_steps -- 27
