@@ -3,8 +3,6 @@
 //! The CLI renders errors; the library crates never print. Every failure exits non-zero with
 //! one message on stderr.
 
-mod args;
-
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -123,7 +121,7 @@ fn dispatch(cli: Cli) -> Result<(), String> {
 fn cmd_run(prog: &ProgramOpts, json: bool, max_steps: u64, texts: &[String]) -> Result<(), String> {
     let (program, entry) = load(prog)?;
     let f = &program.funcs[entry];
-    let args = args::parse_args(f, texts)?;
+    let args = exec::args::parse_args(f, texts)?;
     let opts = ExecOptions { max_instructions: max_steps, ..ExecOptions::default() };
     let out = exec::run(&program, entry, &args, &opts).map_err(|e| e.to_string())?;
     let hex = |b: &[u8]| b.iter().map(|x| format!("{x:02x}")).collect::<String>();
@@ -167,7 +165,7 @@ fn cmd_dump(
 ) -> Result<(), String> {
     let (program, entry) = load(prog)?;
     let args = if stage.needs_args() {
-        args::parse_args(&program.funcs[entry], texts)?
+        exec::args::parse_args(&program.funcs[entry], texts)?
     } else if !texts.is_empty() {
         return Err(format!("stage '{}' takes no program arguments", stage.name()));
     } else {

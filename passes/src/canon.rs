@@ -4,9 +4,20 @@
 //! (types only: the predecessor resolves them), its instructions with local values numbered
 //! `%0..` and values from outside numbered `%in0..` in order of first use, constants and
 //! globals literal, successors numbered `^0..` in order of appearance, and for each successor
-//! the state record the region hands it: the successor's phi operands for this edge followed by
-//! the successor's live-ins (in definition order). Two regions have the same text exactly when
-//! one template proves both; a region's inputs are its phis followed by its `%in` values.
+//! the phi operands this region hands it. Two regions have the same text exactly when they are
+//! identical up to renaming of values and blocks, so one template computes both.
+//!
+//! What is *not* in the text, because it differs between members of a class without changing
+//! the computation, is kept per member:
+//! - its successors (which blocks `^0..` are);
+//! - its **carried** values: live through the region, neither used nor defined by it (an
+//!   inlined callee's loop carries different caller values at each call site);
+//! - its **exports**: for each successor, the successor's live-ins in definition order.
+//!
+//! A copy's inputs are the region's phis, its used outside values (`%in0..`), then its carried
+//! values, padded with zeros to the class's widest member. The state records of the glue are
+//! keyed by value, with per-member slot tables for carried and exported values, so members of
+//! one class share one template.
 
 use crate::analysis::{Cfg, Liveness};
 use indexmap::IndexMap;
@@ -21,8 +32,13 @@ pub struct CanonicalForm {
     pub text: String,
     /// FNV-1a 64 of `text` (stable across runs and toolchains).
     pub hash: u64,
-    /// The region's inputs in canonical order: phi results, then live-ins as `%in0..`.
+    /// The values the region computes with, in canonical order: phi results, then the outside
+    /// values it uses as `%in0..`.
     pub inputs: Vec<Value>,
+    /// Values live through the region that it neither uses nor defines, in definition order.
+    pub carried: Vec<Value>,
+    /// For each successor (in `^` order): the successor and its live-ins, in definition order.
+    pub exports: Vec<(Block, Vec<Value>)>,
     /// Instructions in the region, phis and terminator included.
     pub instructions: usize,
 }
@@ -63,9 +79,8 @@ pub fn fnv1a(s: &str) -> u64 {
     h
 }
 
-/// The state record block `b` hands successor `s`: `s`'s phi operands for the edge, then
-/// `s`'s live-ins.
-pub fn record_for(f: &Function, live: &Liveness, b: Block, s: Block) -> Vec<Value> {
+/// The values block `b` hands successor `s`'s phis, in phi order.
+pub fn phi_operands(f: &Function, b: Block, s: Block) -> Vec<Value> {
     let mut out = Vec::new();
     for i in crate::edit::phis(f, s) {
         if let InstKind::Phi { incoming } = &f.insts[i].kind {
@@ -74,7 +89,6 @@ pub fn record_for(f: &Function, live: &Liveness, b: Block, s: Block) -> Vec<Valu
             }
         }
     }
-    out.extend_from_slice(live.live_in(s));
     out
 }
 
@@ -103,20 +117,27 @@ pub fn canonical_form(p: &Program, f: &Function, b: Block, live: &Liveness) -> C
             }
         }
     }
+    let mut exports = Vec::new();
     for s in f.successors(b) {
-        let rec: Vec<String> = record_for(f, live, b, s).iter().map(|&v| names.value(Some(p), f, v)).collect();
-        let _ = writeln!(text, "  {} <- ({})", names.block(s), rec.join(", "));
+        let ops: Vec<String> = phi_operands(f, b, s).iter().map(|&v| names.value(Some(p), f, v)).collect();
+        let _ = writeln!(text, "  {} <- ({})", names.block(s), ops.join(", "));
+        exports.push((s, live.live_in(s).to_vec()));
     }
     let mut inputs = phis;
-    inputs.extend(names.ext.borrow().keys().copied());
-    CanonicalForm { hash: fnv1a(&text), text, inputs, instructions: insts.len() }
+    let used = names.ext.borrow();
+    inputs.extend(used.keys().copied());
+    let carried = live.live_in(b).iter().copied().filter(|v| !used.contains_key(v)).collect();
+    CanonicalForm { hash: fnv1a(&text), text, inputs, carried, exports, instructions: insts.len() }
 }
 
-/// One member of a class: a block and its inputs in the class's canonical order.
+/// One member of a class: a block, its inputs in the class's canonical order, and what it
+/// carries and exports (see the module docs).
 #[derive(Clone, Debug)]
 pub struct Member {
     pub block: Block,
     pub inputs: Vec<Value>,
+    pub carried: Vec<Value>,
+    pub exports: Vec<(Block, Vec<Value>)>,
 }
 
 /// A class of identical regions: one template.
@@ -126,6 +147,17 @@ pub struct Class {
     pub name: String,
     pub form: CanonicalForm,
     pub members: Vec<Member>,
+}
+
+impl Class {
+    /// Carried values per copy: the most any member carries.
+    pub fn carry_width(&self) -> usize {
+        self.members.iter().map(|m| m.carried.len()).max().unwrap_or(0)
+    }
+    /// Inputs per copy: phis, used outside values, carried values (padded).
+    pub fn input_width(&self) -> usize {
+        self.form.inputs.len() + self.carry_width()
+    }
 }
 
 /// The classes of a function's regions.
@@ -159,7 +191,7 @@ impl Classes {
                 }
             };
             of_block.insert(b, (k, classes[k].members.len()));
-            classes[k].members.push(Member { block: b, inputs: form.inputs });
+            classes[k].members.push(Member { block: b, inputs: form.inputs, carried: form.carried, exports: form.exports });
         }
         Classes { classes, of_block }
     }
@@ -182,11 +214,12 @@ impl fmt::Display for ClassesDisplay<'_> {
             let members: Vec<String> = c.members.iter().map(|m| n.block(m.block)).collect();
             writeln!(
                 out,
-                "{}: {} member(s) [{}], {} input(s), {} instruction(s), hash {:016x}",
+                "{}: {} member(s) [{}], {} input(s) + {} carried, {} instruction(s), hash {:016x}",
                 c.name,
                 c.members.len(),
                 members.join(", "),
                 c.form.inputs.len(),
+                c.carry_width(),
                 c.form.instructions,
                 c.form.hash
             )?;

@@ -20,7 +20,8 @@ pub struct Instance {
     pub member: u32,
     /// Position of this execution among all region executions (0-based).
     pub step: u64,
-    /// The region's inputs (phis, then live-ins) as executed; a poison input reads as 0.
+    /// The region's inputs as executed: phis, used outside values, carried values (padded with
+    /// zeros to the class's width); a poison input reads as 0.
     pub inputs: Vec<u64>,
 }
 
@@ -78,8 +79,11 @@ impl Observer for RegionObserver<'_> {
             return; // calls are inlined before grouping; nothing runs deeper
         }
         if let Some(&(c, m)) = self.classes.of_block.get(&block) {
-            let member = &self.classes.classes[c].members[m];
-            let inputs = member.inputs.iter().map(|&v| frame.value(v).unwrap_or(0)).collect();
+            let class = &self.classes.classes[c];
+            let member = &class.members[m];
+            let mut inputs: Vec<u64> =
+                member.inputs.iter().chain(&member.carried).map(|&v| frame.value(v).unwrap_or(0)).collect();
+            inputs.resize(class.input_width(), 0);
             self.groups[c].push(Instance { member: m as u32, step: self.step, inputs });
         }
         self.step += 1;
@@ -161,7 +165,7 @@ pub fn group_trace(m: &Module, grouping: Grouping, args: &[Arg], opts: &ExecOpti
                     name: c.name.clone(),
                     members: c.members.iter().map(|x| n.block(x.block)).collect(),
                     copies: inst.len() as u64,
-                    live_ins: c.form.inputs.len(),
+                    live_ins: c.input_width(),
                     instructions: c.form.instructions,
                     instances: inst,
                 })

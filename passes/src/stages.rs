@@ -112,15 +112,21 @@ pub fn render(m: &Module, req: &DumpRequest) -> Result<String, PassError> {
             let _ = writeln!(s, "{} regions in {} classes ({} grouping)", classes.of_block.len(), classes.classes.len(), req.grouping.name());
             for (&b, &(c, m)) in &classes.of_block {
                 let member = &classes.classes[c].members[m];
-                let inputs: Vec<String> = member.inputs.iter().map(|&v| n.value(Some(&t.program), f, v)).collect();
+                let names = |vs: &[tessera_ir::Value]| -> String {
+                    vs.iter().map(|&v| n.value(Some(&t.program), f, v)).collect::<Vec<_>>().join(", ")
+                };
+                let exports: Vec<String> =
+                    member.exports.iter().map(|(sb, vs)| format!("{}: [{}]", n.block(*sb), names(vs))).collect();
                 let _ = writeln!(
                     s,
-                    "{}: class {} member {}, {} instructions, inputs [{}]",
+                    "{}: class {} member {}, {} instructions, inputs [{}], carried [{}], exports {{{}}}",
                     n.block(b),
                     classes.classes[c].name,
                     m,
                     f.blocks[b].insts.len(),
-                    inputs.join(", ")
+                    names(&member.inputs),
+                    names(&member.carried),
+                    exports.join(", ")
                 );
             }
             let _ = write!(s, "\n{}", t.program);

@@ -9,6 +9,7 @@
 //! An [`Observer`] sees every block entry (after its phis) and every memory access; the
 //! trace-recording stages are observers.
 
+pub mod args;
 mod memory;
 pub mod ops;
 
