@@ -50,6 +50,19 @@ enum Command {
         #[arg(last = true, allow_hyphen_values = true)]
         args: Vec<String>,
     },
+    /// Compare the grouping modes on one run: classes, copies, committed inputs per executed
+    /// instruction, share of the run in classes with many copies, instructions per copy, and
+    /// the time to transform and group.
+    Bench {
+        #[command(flatten)]
+        prog: ProgramOpts,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+        /// Arguments of the entry function.
+        #[arg(last = true, allow_hyphen_values = true)]
+        args: Vec<String>,
+    },
     /// Print one stage of the pipeline: ir, cfg, loops, liveness, classes, regions, groups.
     Dump {
         #[command(flatten)]
@@ -112,6 +125,7 @@ fn load(p: &ProgramOpts) -> Result<(tessera_ir::Program, tessera_ir::Func), Stri
 fn dispatch(cli: Cli) -> Result<(), String> {
     match cli.cmd {
         Command::Run { prog, json, max_steps, args } => cmd_run(&prog, json, max_steps, &args),
+        Command::Bench { prog, json, args } => cmd_bench(&prog, json, &args),
         Command::Dump { prog, stage, group, after, json, args } => {
             cmd_dump(&prog, stage, &group, after.as_deref(), json, &args)
         }
@@ -190,5 +204,54 @@ fn cmd_dump(
     }
     let text = stages::render(&module, &req).map_err(|e| e.to_string())?;
     print!("{text}");
+    Ok(())
+}
+
+fn cmd_bench(prog: &ProgramOpts, json: bool, texts: &[String]) -> Result<(), String> {
+    let (program, entry) = load(prog)?;
+    let args = exec::args::parse_args(&program.funcs[entry], texts)?;
+    let module = Module { program, entry };
+    let modes = [
+        ("opcode", Grouping::Opcode, UnrollPolicy::Fixed(1)),
+        ("block", Grouping::Block, UnrollPolicy::Fixed(1)),
+        ("region", Grouping::Region, UnrollPolicy::Fixed(1)),
+        ("region+unroll-auto", Grouping::Region, UnrollPolicy::Auto),
+    ];
+    let mut rows = Vec::new();
+    for (name, grouping, unroll) in modes {
+        let start = std::time::Instant::now();
+        let t = tessera_passes::run_pipeline(&module, grouping, &PassConfig { unroll }, None).map_err(|e| e.to_string())?;
+        let g = tessera_passes::grouping::group_trace(&t, grouping, &args, &ExecOptions::default())
+            .map_err(|e| e.to_string())?;
+        rows.push((name, g.stats(), start.elapsed().as_secs_f64() * 1e3));
+    }
+    if json {
+        let v: Vec<_> = rows
+            .iter()
+            .map(|(n, s, ms)| serde_json::json!({"grouping": n, "stats": s, "milliseconds": ms}))
+            .collect();
+        println!("{}", serde_json::Value::Array(v));
+        return Ok(());
+    }
+    // Normalise by the program as compiled (the opcode run executes it unchanged).
+    let base = rows.first().map(|r| r.1.executed).unwrap_or(1).max(1) as f64;
+    println!("{} instructions executed by the program as compiled", base);
+    println!(
+        "{:<20} {:>8} {:>10} {:>14} {:>11} {:>11} {:>10} {:>9}",
+        "grouping", "classes", "copies", "committed/ins", "work/ins", "share>=16", "ins/copy", "ms"
+    );
+    for (n, s, ms) in rows {
+        println!(
+            "{:<20} {:>8} {:>10} {:>14.3} {:>11.2} {:>10.1}% {:>10.2} {:>9.1}",
+            n,
+            s.classes,
+            s.copies,
+            s.committed as f64 / base,
+            s.work as f64 / base,
+            100.0 * s.share_in_many_copy_classes,
+            s.instructions_per_copy,
+            ms
+        );
+    }
     Ok(())
 }

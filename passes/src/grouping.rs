@@ -32,7 +32,7 @@ pub struct Group {
     /// The member regions (block names), or the opcode in `opcode` mode.
     pub members: Vec<String>,
     pub copies: u64,
-    /// Inputs per copy (operands in `opcode` mode).
+    /// Inputs per copy (operands and result in `opcode` mode).
     pub live_ins: usize,
     /// Instructions per copy.
     pub instructions: usize,
@@ -53,6 +53,28 @@ pub struct Groups {
     pub outcome: Option<Outcome>,
 }
 
+/// The compiler's quality numbers for one grouping (DESIGN.md): what a prover would commit per
+/// executed instruction, how much of the run sits in classes with many copies, and how large
+/// a copy is.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Stats {
+    pub classes: usize,
+    pub copies: u64,
+    /// Instructions the transformed program executed (if-conversion runs every arm).
+    pub executed: u64,
+    /// Inputs of all copies: what a prover commits before advice.
+    pub committed: u64,
+    /// Instructions of all copies: a proxy for the prover's layer work.
+    pub work: u64,
+    /// Share of executed instructions in classes with at least [`MANY_COPIES`] copies.
+    pub share_in_many_copy_classes: f64,
+    /// Instructions per copy, weighted by copies.
+    pub instructions_per_copy: f64,
+}
+
+/// What "many copies" means in [`Stats::share_in_many_copy_classes`].
+pub const MANY_COPIES: u64 = 16;
+
 impl Groups {
     /// The share of executed instructions in classes with at least `min_copies` copies.
     pub fn share_in_classes_with(&self, min_copies: u64) -> f64 {
@@ -63,6 +85,23 @@ impl Groups {
             0.0
         } else {
             big as f64 / total as f64
+        }
+    }
+
+    /// The quality numbers of this grouping.
+    pub fn stats(&self) -> Stats {
+        let copies: u64 = self.classes.iter().map(|g| g.copies).sum();
+        let committed: u64 = self.classes.iter().map(|g| g.copies * g.live_ins as u64).sum();
+        let in_copies: u64 = self.classes.iter().map(|g| g.copies * g.instructions as u64).sum();
+        let per = |a: u64, b: u64| if b == 0 { 0.0 } else { a as f64 / b as f64 };
+        Stats {
+            classes: self.classes.len(),
+            copies,
+            executed: self.executed,
+            committed,
+            work: in_copies,
+            share_in_many_copy_classes: self.share_in_classes_with(MANY_COPIES),
+            instructions_per_copy: per(in_copies, copies),
         }
     }
 }
@@ -137,14 +176,23 @@ pub fn opcode_of(f: &Function, kind: &InstKind) -> String {
     }
 }
 
+/// What one executed instruction commits in opcode grouping: its operand values (one for a
+/// phi: the incoming value taken) and its result.
 fn count_operands(f: &Function, kind: &InstKind) -> usize {
+    if matches!(kind, InstKind::Phi { .. }) {
+        return 2;
+    }
     let mut n = 0;
     kind.for_each_operand(|v| {
         if matches!(f.values[v].def, tessera_ir::ValueDef::Param(_) | tessera_ir::ValueDef::Inst(_)) {
             n += 1;
         }
     });
-    n
+    n + kind_has_result(kind) as usize
+}
+
+fn kind_has_result(kind: &InstKind) -> bool {
+    !kind.is_terminator() && !matches!(kind, InstKind::Store { .. } | InstKind::PredStore { .. } | InstKind::MemCopy { .. } | InstKind::MemSet { .. })
 }
 
 /// Runs the module's entry with `args` and groups the executions. `m` must already have been

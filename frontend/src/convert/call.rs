@@ -1,0 +1,288 @@
+//! Calls: direct calls of converted functions, LLVM intrinsics, and calls that never return
+//! (`llvm.trap`, Rust's panic functions, any external `noreturn` function), which end the
+//! block with a trap.
+
+use super::func::{internal, FnCx, Lv, Result};
+use super::types::{classify, demangle, TyClass};
+use crate::ll::{Val, ValueKind};
+use tessera_ir::{BinOp, CastOp, Flags, InstKind, Intrinsic, Type};
+
+/// What a call instruction calls.
+pub(crate) enum CallKind<'m> {
+    /// A function defined in the module.
+    Defined(Val<'m>),
+    /// `llvm.<name>`, the name without its `llvm.` prefix.
+    Intrinsic(String),
+    /// A call that never returns; the reason is the callee's (demangled) name.
+    Trap(String),
+    /// The C library's `memcpy`, `memmove` or `memset`.
+    LibMem(MemFn),
+    /// Any other external function (demangled name).
+    External(String),
+    Indirect,
+    InlineAsm,
+}
+
+/// The C library memory functions tessera knows.
+#[derive(Copy, Clone, PartialEq, Eq, Debug)]
+pub(crate) enum MemFn {
+    Copy,
+    Move,
+    Set,
+}
+
+/// Rust functions that only panic, in case a declaration lost its `noreturn`.
+const PANIC_PREFIXES: &[&str] = &[
+    "core::panicking::",
+    "std::panicking::",
+    "core::option::unwrap_failed",
+    "core::option::expect_failed",
+    "core::result::unwrap_failed",
+    "core::slice::index::",
+    "alloc::alloc::handle_alloc_error",
+    "alloc::raw_vec::handle_error",
+];
+
+/// Classifies call instruction `call`.
+pub(crate) fn call_kind<'m>(call: Val<'m>) -> CallKind<'m> {
+    let Some(mut callee) = call.called_value() else { return CallKind::Indirect };
+    if callee.kind() == ValueKind::LLVMInlineAsmValueKind {
+        return CallKind::InlineAsm;
+    }
+    if let Some(a) = callee.aliasee() {
+        callee = a;
+    }
+    if !callee.is_function() {
+        return CallKind::Indirect;
+    }
+    let name = callee.name();
+    if let Some(rest) = name.strip_prefix("llvm.") {
+        if rest == "trap" || rest == "ubsantrap" {
+            return CallKind::Trap(name);
+        }
+        return CallKind::Intrinsic(rest.to_string());
+    }
+    if !callee.is_declaration() {
+        return CallKind::Defined(callee);
+    }
+    let shown = demangle(&name).unwrap_or_else(|| name.clone());
+    let known_panic = PANIC_PREFIXES.iter().any(|p| shown.starts_with(p))
+        && (!shown.starts_with("core::slice::index::") || shown.contains("_fail"));
+    if known_panic || callee.fn_has_attr("noreturn") || call.call_has_fn_attr("noreturn") {
+        return CallKind::Trap(shown);
+    }
+    match name.as_str() {
+        "memcpy" => CallKind::LibMem(MemFn::Copy),
+        "memmove" => CallKind::LibMem(MemFn::Move),
+        "memset" => CallKind::LibMem(MemFn::Set),
+        _ => CallKind::External(shown),
+    }
+}
+
+/// Intrinsics with nothing to do for tessera.
+const NO_OPS: &[&str] =
+    &["lifetime.start", "lifetime.end", "assume", "experimental.noalias.scope.decl", "sideeffect", "donothing"];
+
+/// Intrinsics that map one-to-one onto [`Intrinsic`].
+const VALUE_INTRINSICS: &[(&str, Intrinsic)] = &[
+    ("umin", Intrinsic::UMin),
+    ("umax", Intrinsic::UMax),
+    ("smin", Intrinsic::SMin),
+    ("smax", Intrinsic::SMax),
+    ("abs", Intrinsic::Abs),
+    ("ctpop", Intrinsic::Ctpop),
+    ("ctlz", Intrinsic::Ctlz),
+    ("cttz", Intrinsic::Cttz),
+    ("bswap", Intrinsic::Bswap),
+    ("fshl", Intrinsic::Fshl),
+    ("fshr", Intrinsic::Fshr),
+    ("uadd.sat", Intrinsic::UAddSat),
+    ("sadd.sat", Intrinsic::SAddSat),
+    ("usub.sat", Intrinsic::USubSat),
+    ("ssub.sat", Intrinsic::SSubSat),
+    ("ucmp", Intrinsic::UCmp),
+    ("scmp", Intrinsic::SCmp),
+];
+
+/// `llvm.*.with.overflow`: the arithmetic of field 0 and the intrinsic of field 1.
+const OVERFLOW_INTRINSICS: &[(&str, BinOp, Intrinsic)] = &[
+    ("uadd.with.overflow", BinOp::Add, Intrinsic::UAddOverflow),
+    ("sadd.with.overflow", BinOp::Add, Intrinsic::SAddOverflow),
+    ("usub.with.overflow", BinOp::Sub, Intrinsic::USubOverflow),
+    ("ssub.with.overflow", BinOp::Sub, Intrinsic::SSubOverflow),
+    ("umul.with.overflow", BinOp::Mul, Intrinsic::UMulOverflow),
+    ("smul.with.overflow", BinOp::Mul, Intrinsic::SMulOverflow),
+];
+
+/// True when intrinsic `name` is `base` or `base` with type suffixes (`umin.i32`).
+fn is(name: &str, base: &str) -> bool {
+    name.strip_prefix(base).is_some_and(|r| r.is_empty() || r.starts_with('.'))
+}
+
+impl<'m> FnCx<'_, 'm> {
+    /// Converts a call; true when it ended the block (a trap).
+    pub(super) fn call(&mut self, inst: Val<'m>) -> Result<bool> {
+        match call_kind(inst) {
+            CallKind::InlineAsm => Err(self.unsupported("inline assembly".into())),
+            CallKind::Indirect => Err(self.unsupported("indirect call".into())),
+            CallKind::Trap(reason) => {
+                self.trap(reason);
+                Ok(true)
+            }
+            CallKind::External(name) => Err(self.unsupported(format!("call to external function '{name}'"))),
+            CallKind::LibMem(k) => {
+                self.check_types(inst, "call", false)?;
+                let dst = self.mem(inst, k)?;
+                self.values.insert(inst.key(), Lv::S(dst));
+                Ok(false)
+            }
+            CallKind::Intrinsic(name) => self.intrinsic(inst, &name).map(|_| false),
+            CallKind::Defined(callee) => self.direct_call(inst, callee).map(|_| false),
+        }
+    }
+
+    fn direct_call(&mut self, inst: Val<'m>, callee: Val<'m>) -> Result<()> {
+        let sym = callee.name();
+        let cname = demangle(&sym).unwrap_or(sym);
+        let what = format!("call to '{cname}'");
+        if matches!(classify(inst.ty()), TyClass::Aggregate) {
+            return Err(self.unsupported(format!("aggregate return value ({what})")));
+        }
+        let n = inst.num_args();
+        if (0..n).filter_map(|i| inst.operand(i)).any(|a| matches!(classify(a.ty()), TyClass::Aggregate)) {
+            return Err(self.unsupported(format!("aggregate argument ({what})")));
+        }
+        self.check_types(inst, &what, false)?;
+        let fty = callee.global_value_type().ok_or_else(|| internal("function without a type"))?;
+        if fty.is_vararg() {
+            return Err(self.unsupported(format!("call to variadic function '{cname}'")));
+        }
+        let arg_tys: Vec<_> = (0..n).filter_map(|i| inst.operand(i)).map(|a| a.ty()).collect();
+        if fty.param_types() != arg_tys || fty.return_type() != Some(inst.ty()) {
+            return Err(self.unsupported(format!("{what} with a signature that differs from its definition")));
+        }
+        let func = *self.m.funcs.get(&callee.key()).ok_or_else(|| internal("call of a function that was not collected"))?;
+        let mut args = Vec::with_capacity(n as usize);
+        for i in 0..n {
+            args.push(self.scalar(inst.operand(i))?);
+        }
+        let ret = match classify(inst.ty()) {
+            TyClass::Scalar(t) => Some(t),
+            _ => None,
+        };
+        if let (_, Some(r)) = self.emit(InstKind::Call { callee: func, args }, ret) {
+            self.values.insert(inst.key(), Lv::S(r));
+        }
+        Ok(())
+    }
+
+    fn intrinsic(&mut self, inst: Val<'m>, name: &str) -> Result<()> {
+        if NO_OPS.iter().any(|b| is(name, b)) || name.starts_with("dbg.") {
+            return Ok(());
+        }
+        if is(name, "expect") || is(name, "expect.with.probability") {
+            let lv = self.operand(inst.operand(0).ok_or_else(|| internal("llvm.expect without operands"))?)?;
+            self.values.insert(inst.key(), lv);
+            return Ok(());
+        }
+        let what = format!("call to llvm.{name}");
+        let overflow = OVERFLOW_INTRINSICS.iter().find(|(b, _, _)| is(name, b));
+        self.check_types(inst, &what, overflow.is_some())?;
+        if !name.contains("atomic") {
+            for (base, kind) in [
+                ("memcpy", MemFn::Copy),
+                ("memcpy.inline", MemFn::Copy),
+                ("memmove", MemFn::Move),
+                ("memset", MemFn::Set),
+                ("memset.inline", MemFn::Set),
+            ] {
+                if is(name, base) {
+                    self.mem(inst, kind)?;
+                    return Ok(());
+                }
+            }
+        }
+        let mut args = Vec::new();
+        for i in 0..inst.num_args() {
+            args.push(self.scalar(inst.operand(i))?);
+        }
+        if let Some(&(_, bop, op)) = overflow {
+            let [a, b] = args[..] else { return Err(self.unsupported(format!("{what} with {} operands", args.len()))) };
+            let ty = self.f.ty(a);
+            let sum = self.value(InstKind::Binary { op: bop, flags: Flags::default(), lhs: a, rhs: b }, ty)?;
+            let bit = self.value(InstKind::Intrinsic { op, args: vec![a, b] }, Type::I1)?;
+            self.values.insert(inst.key(), Lv::Agg(vec![Lv::S(sum), Lv::S(bit)]));
+            return Ok(());
+        }
+        if is(name, "bitreverse") {
+            let [x] = args[..] else { return Err(self.unsupported(format!("{what} with {} operands", args.len()))) };
+            let r = self.bitreverse(x)?;
+            self.values.insert(inst.key(), Lv::S(r));
+            return Ok(());
+        }
+        let Some(&(_, op)) = VALUE_INTRINSICS.iter().find(|(b, _)| is(name, b)) else {
+            return Err(self.unsupported(format!("intrinsic 'llvm.{name}'")));
+        };
+        if args.len() != op.arity() {
+            return Err(self.unsupported(format!("{what} with {} operands", args.len())));
+        }
+        let ty = self.scalar_ty(inst.ty(), &what)?;
+        let r = self.value(InstKind::Intrinsic { op, args }, ty)?;
+        self.values.insert(inst.key(), Lv::S(r));
+        Ok(())
+    }
+
+    /// `llvm.bitreverse`, which tessera's IR has no intrinsic for: swap adjacent bits, bit
+    /// pairs and nibbles with masks and shifts, then the bytes with `bswap`. Widths other than
+    /// 8 and multiples of 16 are reversed in 64 bits and shifted back down.
+    fn bitreverse(&mut self, x: tessera_ir::Value) -> Result<tessera_ir::Value> {
+        let ty = self.f.ty(x);
+        let n = ty.bits();
+        if n == 1 {
+            return Ok(x);
+        }
+        if n != 8 && !n.is_multiple_of(16) {
+            let wide = self.value(InstKind::Cast { op: CastOp::Zext, flags: Flags::default(), arg: x }, Type::I64)?;
+            let r = self.bitreverse(wide)?;
+            let sh = self.f.const_value(Type::I64, 64 - n as u64);
+            let down = self.plain_binary(BinOp::LShr, r, sh)?;
+            return self.value(InstKind::Cast { op: CastOp::Trunc, flags: Flags::default(), arg: down }, ty);
+        }
+        let mut v = x;
+        for (shift, pattern) in [(1u64, 0x5555_5555_5555_5555u64), (2, 0x3333_3333_3333_3333), (4, 0x0f0f_0f0f_0f0f_0f0f)] {
+            let m = self.f.const_value(ty, pattern);
+            let s = self.f.const_value(ty, shift);
+            let hi = self.plain_binary(BinOp::LShr, v, s)?;
+            let hi = self.plain_binary(BinOp::And, hi, m)?;
+            let lo = self.plain_binary(BinOp::And, v, m)?;
+            let lo = self.plain_binary(BinOp::Shl, lo, s)?;
+            v = self.plain_binary(BinOp::Or, hi, lo)?;
+        }
+        if n == 8 {
+            return Ok(v);
+        }
+        self.value(InstKind::Intrinsic { op: Intrinsic::Bswap, args: vec![v] }, ty)
+    }
+
+    fn plain_binary(&mut self, op: BinOp, lhs: tessera_ir::Value, rhs: tessera_ir::Value) -> Result<tessera_ir::Value> {
+        let ty = self.f.ty(lhs);
+        self.value(InstKind::Binary { op, flags: Flags::default(), lhs, rhs }, ty)
+    }
+
+    /// `memcpy`/`memmove`/`memset` (intrinsic or library call); returns the destination.
+    fn mem(&mut self, inst: Val<'m>, kind: MemFn) -> Result<tessera_ir::Value> {
+        if inst.num_args() < 3 {
+            return Err(self.unsupported("memory intrinsic with too few operands".into()));
+        }
+        let dst = self.scalar(inst.operand(0))?;
+        let second = self.scalar(inst.operand(1))?;
+        let len = self.scalar(inst.operand(2))?;
+        let kind = match kind {
+            MemFn::Copy => InstKind::MemCopy { dst, src: second, len, overlap: false },
+            MemFn::Move => InstKind::MemCopy { dst, src: second, len, overlap: true },
+            MemFn::Set => InstKind::MemSet { dst, byte: second, len },
+        };
+        self.emit(kind, None);
+        Ok(dst)
+    }
+}
