@@ -156,6 +156,8 @@ pub enum Intrinsic {
     Ctlz,
     Cttz,
     Bswap,
+    /// `llvm.bitreverse`: the bits in reverse order.
+    Bitreverse,
     Fshl,
     Fshr,
     /// The overflow bit of `llvm.uadd.with.overflow` (the sum itself is a plain `add`).
@@ -189,6 +191,7 @@ impl Intrinsic {
             Ctlz => "ctlz",
             Cttz => "cttz",
             Bswap => "bswap",
+            Bitreverse => "bitreverse",
             Fshl => "fshl",
             Fshr => "fshr",
             UAddOverflow => "uadd.overflow",
@@ -210,7 +213,7 @@ impl Intrinsic {
     pub fn arity(self) -> usize {
         use Intrinsic::*;
         match self {
-            Ctpop | Bswap => 1,
+            Ctpop | Bswap | Bitreverse => 1,
             Fshl | Fshr => 3,
             _ => 2,
         }

@@ -5,7 +5,7 @@
 use super::func::{internal, FnCx, Lv, Result};
 use super::types::{classify, demangle, TyClass};
 use crate::ll::{Val, ValueKind};
-use tessera_ir::{BinOp, CastOp, Flags, InstKind, Intrinsic, Type};
+use tessera_ir::{BinOp, Flags, InstKind, Intrinsic, Type};
 
 /// What a call instruction calls.
 pub(crate) enum CallKind<'m> {
@@ -94,6 +94,7 @@ const VALUE_INTRINSICS: &[(&str, Intrinsic)] = &[
     ("ctlz", Intrinsic::Ctlz),
     ("cttz", Intrinsic::Cttz),
     ("bswap", Intrinsic::Bswap),
+    ("bitreverse", Intrinsic::Bitreverse),
     ("fshl", Intrinsic::Fshl),
     ("fshr", Intrinsic::Fshr),
     ("uadd.sat", Intrinsic::UAddSat),
@@ -214,12 +215,6 @@ impl<'m> FnCx<'_, 'm> {
             self.values.insert(inst.key(), Lv::Agg(vec![Lv::S(sum), Lv::S(bit)]));
             return Ok(());
         }
-        if is(name, "bitreverse") {
-            let [x] = args[..] else { return Err(self.unsupported(format!("{what} with {} operands", args.len()))) };
-            let r = self.bitreverse(x)?;
-            self.values.insert(inst.key(), Lv::S(r));
-            return Ok(());
-        }
         let Some(&(_, op)) = VALUE_INTRINSICS.iter().find(|(b, _)| is(name, b)) else {
             return Err(self.unsupported(format!("intrinsic 'llvm.{name}'")));
         };
@@ -230,43 +225,6 @@ impl<'m> FnCx<'_, 'm> {
         let r = self.value(InstKind::Intrinsic { op, args }, ty)?;
         self.values.insert(inst.key(), Lv::S(r));
         Ok(())
-    }
-
-    /// `llvm.bitreverse`, which tessera's IR has no intrinsic for: swap adjacent bits, bit
-    /// pairs and nibbles with masks and shifts, then the bytes with `bswap`. Widths other than
-    /// 8 and multiples of 16 are reversed in 64 bits and shifted back down.
-    fn bitreverse(&mut self, x: tessera_ir::Value) -> Result<tessera_ir::Value> {
-        let ty = self.f.ty(x);
-        let n = ty.bits();
-        if n == 1 {
-            return Ok(x);
-        }
-        if n != 8 && !n.is_multiple_of(16) {
-            let wide = self.value(InstKind::Cast { op: CastOp::Zext, flags: Flags::default(), arg: x }, Type::I64)?;
-            let r = self.bitreverse(wide)?;
-            let sh = self.f.const_value(Type::I64, 64 - n as u64);
-            let down = self.plain_binary(BinOp::LShr, r, sh)?;
-            return self.value(InstKind::Cast { op: CastOp::Trunc, flags: Flags::default(), arg: down }, ty);
-        }
-        let mut v = x;
-        for (shift, pattern) in [(1u64, 0x5555_5555_5555_5555u64), (2, 0x3333_3333_3333_3333), (4, 0x0f0f_0f0f_0f0f_0f0f)] {
-            let m = self.f.const_value(ty, pattern);
-            let s = self.f.const_value(ty, shift);
-            let hi = self.plain_binary(BinOp::LShr, v, s)?;
-            let hi = self.plain_binary(BinOp::And, hi, m)?;
-            let lo = self.plain_binary(BinOp::And, v, m)?;
-            let lo = self.plain_binary(BinOp::Shl, lo, s)?;
-            v = self.plain_binary(BinOp::Or, hi, lo)?;
-        }
-        if n == 8 {
-            return Ok(v);
-        }
-        self.value(InstKind::Intrinsic { op: Intrinsic::Bswap, args: vec![v] }, ty)
-    }
-
-    fn plain_binary(&mut self, op: BinOp, lhs: tessera_ir::Value, rhs: tessera_ir::Value) -> Result<tessera_ir::Value> {
-        let ty = self.f.ty(lhs);
-        self.value(InstKind::Binary { op, flags: Flags::default(), lhs, rhs }, ty)
     }
 
     /// `memcpy`/`memmove`/`memset` (intrinsic or library call); returns the destination.

@@ -199,6 +199,7 @@ pub fn intrinsic(op: Intrinsic, args: &[u64], bits: u32, res_bits: u32) -> Eval 
             }
             r
         }
+        Bitreverse => a.reverse_bits() >> (64 - bits),
         Fshl | Fshr => {
             let c = args.get(2).copied().unwrap_or(0) % bits as u64;
             let wide = ((a as u128) << bits) | b as u128;
@@ -280,6 +281,9 @@ mod tests {
         assert_eq!(intrinsic(Intrinsic::Fshr, &[0x12, 0x34, 4], 8, 8), Eval::Val(0x23));
         assert_eq!(intrinsic(Intrinsic::Fshl, &[0x80000001, 0x80000001, 1], 32, 32), Eval::Val(3));
         assert_eq!(intrinsic(Intrinsic::Bswap, &[0x11223344], 32, 32), Eval::Val(0x44332211));
+        assert_eq!(intrinsic(Intrinsic::Bitreverse, &[0b0000_0110], 8, 8), Eval::Val(0b0110_0000));
+        assert_eq!(intrinsic(Intrinsic::Bitreverse, &[1], 1, 1), Eval::Val(1));
+        assert_eq!(intrinsic(Intrinsic::Bitreverse, &[1], 64, 64), Eval::Val(1 << 63));
         assert_eq!(intrinsic(Intrinsic::Ctlz, &[1, 0], 32, 32), Eval::Val(31));
         assert_eq!(intrinsic(Intrinsic::Ctlz, &[0, 1], 32, 32), Eval::Poison);
         assert_eq!(intrinsic(Intrinsic::Cttz, &[0, 0], 16, 16), Eval::Val(16));
