@@ -206,21 +206,18 @@ fn check_inst(cx: &mut Ctx, b: Block, i: Inst, preds: &[Block], in_layout: &Seco
     let mut e = |m: String| bad.push(m);
     use InstKind::*;
     match &data.kind {
-        Binary { lhs, rhs, .. } => {
-            if ty(*lhs) != ty(*rhs) || !is_int(ty(*lhs)) || rty != Some(ty(*lhs)) {
+        Binary { lhs, rhs, .. }
+            if (ty(*lhs) != ty(*rhs) || !is_int(ty(*lhs)) || rty != Some(ty(*lhs))) => {
                 e("binary operands and result must be one integer type".into());
             }
-        }
-        Icmp { lhs, rhs, .. } => {
-            if ty(*lhs) != ty(*rhs) || rty != Some(Type::I1) {
+        Icmp { lhs, rhs, .. }
+            if (ty(*lhs) != ty(*rhs) || rty != Some(Type::I1)) => {
                 e("icmp operands must share a type and the result be i1".into());
             }
-        }
-        Select { cond, if_true, if_false } => {
-            if ty(*cond) != Type::I1 || ty(*if_true) != ty(*if_false) || rty != Some(ty(*if_true)) {
+        Select { cond, if_true, if_false }
+            if (ty(*cond) != Type::I1 || ty(*if_true) != ty(*if_false) || rty != Some(ty(*if_true))) => {
                 e("select needs an i1 condition and arms of the result type".into());
             }
-        }
         Cast { op, arg, .. } => {
             let (a, r) = (ty(*arg), rty.unwrap_or(Type::I1));
             let ok = match op {
@@ -259,11 +256,10 @@ fn check_inst(cx: &mut Ctx, b: Block, i: Inst, preds: &[Block], in_layout: &Seco
         PredStore { pred, addr, .. } if ty(*pred) != Type::I1 || ty(*addr) != Type::Ptr || rty.is_some() => {
             e("store.if needs an i1 predicate, a ptr address and no result".into())
         }
-        Gep { base, indices, .. } => {
-            if ty(*base) != Type::Ptr || rty != Some(Type::Ptr) || indices.iter().any(|(v, _)| !is_int(ty(*v))) {
+        Gep { base, indices, .. }
+            if (ty(*base) != Type::Ptr || rty != Some(Type::Ptr) || indices.iter().any(|(v, _)| !is_int(ty(*v)))) => {
                 e("gep needs a ptr base, integer indices and a ptr result".into());
             }
-        }
         Call { callee, args } => match cx.p.funcs.get(*callee) {
             None => e(format!("calls missing function {callee}")),
             Some(c) => {
@@ -275,22 +271,20 @@ fn check_inst(cx: &mut Ctx, b: Block, i: Inst, preds: &[Block], in_layout: &Seco
                 }
             }
         },
-        Intrinsic { op, args } => {
-            if args.len() != op.arity() || rty.is_none() {
+        Intrinsic { op, args }
+            if (args.len() != op.arity() || rty.is_none()) => {
                 e(format!("{} takes {} operands and gives a result", op.name(), op.arity()));
             }
-        }
         MemCopy { dst, src, len, .. } if ty(*dst) != Type::Ptr || ty(*src) != Type::Ptr || !is_int(ty(*len)) => {
             e("memcpy needs ptr, ptr, integer".into())
         }
         MemSet { dst, len, .. } if ty(*dst) != Type::Ptr || !is_int(ty(*len)) => e("memset needs ptr, byte, integer".into()),
         CondBr { cond, .. } if ty(*cond) != Type::I1 => e("branch condition must be i1".into()),
         Switch { value, .. } if !is_int(ty(*value)) => e("switch on a non-integer".into()),
-        Ret { value } => {
-            if value.map(ty) != f.ret {
+        Ret { value }
+            if value.map(ty) != f.ret => {
                 e("return value does not match the function's return type".into());
             }
-        }
         _ => {}
     }
     for m in bad {

@@ -27,7 +27,7 @@ pub fn parse_arg(text: &str, ty: Type, index: usize) -> Result<Arg, String> {
 
 fn parse_hex(h: &str) -> Result<Vec<u8>, String> {
     let h: String = h.chars().filter(|c| !c.is_whitespace() && *c != '_').collect();
-    if h.len() % 2 != 0 {
+    if !h.len().is_multiple_of(2) {
         return Err("hex bytes need an even number of digits".into());
     }
     (0..h.len())

@@ -268,7 +268,7 @@ pub fn run_observed(
             }
         }
     }
-    let ret = m.run(entry, &arg_vals, obs).map_err(|e| RunError::Exec(Box::new(e)))?;
+    let ret = m.run(entry, &arg_vals, obs).map_err(RunError::Exec)?;
     let buffers = buffers.iter().map(|&b| m.mem.contents(b).unwrap_or(&[]).to_vec()).collect();
     Ok(Outcome { ret: ret.map(|v| (f.ret.unwrap_or(Type::I64), v)), instructions: m.instructions, blocks: m.blocks, buffers })
 }
@@ -314,20 +314,20 @@ impl<'p> Machine<'p> {
         fr
     }
 
-    fn error(&self, fr: &Frame, trap: Trap) -> ExecError {
+    fn error(&self, fr: &Frame, trap: Trap) -> Box<ExecError> {
         let f = &self.p.funcs[fr.func];
         let n = Namer::new(f);
         let inst = f.blocks[fr.block].insts.get(fr.pc).copied();
-        ExecError {
+        Box::new(ExecError {
             trap,
             func: f.display_name().to_string(),
             block: n.block(fr.block),
             inst: inst.map(|i| n.inst(Some(self.p), f, i)).unwrap_or_default(),
             loc: inst.and_then(|i| f.insts[i].loc.clone()),
-        }
+        })
     }
 
-    fn run(&mut self, entry: Func, args: &[u64], obs: &mut dyn Observer) -> Result<Option<u64>, ExecError> {
+    fn run(&mut self, entry: Func, args: &[u64], obs: &mut dyn Observer) -> Result<Option<u64>, Box<ExecError>> {
         let first = self.new_frame(entry, args, None);
         let mut stack: Vec<Frame> = vec![first];
         self.blocks += 1;
