@@ -143,7 +143,7 @@ fn write_inst(names: &dyn Names, s: &mut String, p: Option<&Program>, f: &Functi
                 Ok(())
             }
             Alloca { elem_size, count, align } => {
-                write!(s, "alloca {elem_size} x {}, align {align}", tv(*count))
+                write!(s, "alloca {elem_size} bytes x {}, align {align}", tv(*count))
             }
             Load { addr, align } => write!(s, "load {}, {}, align {align}", ty_text(rty), tv(*addr)),
             Store { value, addr, align } => {

@@ -37,7 +37,7 @@ fn snapshot_stage(folder: &str, stage: Stage, grouping: Grouping) {
         let mut settings = insta::Settings::clone_current();
         settings.set_snapshot_path(format!("../{folder}"));
         settings.set_prepend_module_to_snapshot(false);
-        settings.bind(|| insta::assert_snapshot!(text));
+        settings.bind(|| insta::assert_snapshot!(folder, text));
     });
 }
 
