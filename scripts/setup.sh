@@ -9,3 +9,10 @@ T=target/release/tessera
 echo
 echo "== tessera run testdata/collatz.c --entry collatz_steps -- 27"
 $T run testdata/collatz.c --entry collatz_steps -- 27
+echo
+echo "== tessera dump testdata/collatz_branches.c --entry collatz_hash --stage groups -- 27"
+echo "   (region grouping: every loop iteration is one copy of one template)"
+$T dump testdata/collatz_branches.c --entry collatz_hash --stage groups -- 27
+echo
+echo "== the same with --grouping block (header, both arms and latch are separate classes)"
+$T dump testdata/collatz_branches.c --entry collatz_hash --stage groups --grouping block -- 27

@@ -6,4 +6,4 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 export INSTA_UPDATE=no
-cargo test --workspace --locked "$@"
+cargo test --workspace --locked --no-fail-fast "$@"

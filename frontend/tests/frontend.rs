@@ -223,8 +223,8 @@ fn allocas_and_memory_intrinsics() {
     assert_contains_all(
         &t,
         &[
-            "alloca 4 x i64 %0, align 4",
-            "alloca 8 x i32 1, align 1",
+            "alloca 4 bytes x i64 %0, align 4",
+            "alloca 8 bytes x i32 1, align 1",
             "memset ptr %2, i8 0, i64 %0",
             "memcpy ptr %1, ptr %2, i64 %0",
             "memmove ptr %3, ptr @arr, i64 8",
