@@ -49,12 +49,15 @@ pub fn if_convert_loops(f: &mut Function) -> usize {
 /// are small, single-entry and single-exit; returns how many were converted.
 pub fn if_convert_diamonds(f: &mut Function) -> usize {
     let mut converted = 0;
+    // Hammocks if-conversion refused (e.g. an arm with an alloca), by their blocks.
+    let mut refused: Vec<IndexSet<Block>> = Vec::new();
     loop {
         let preds = tessera_ir::verify::predecessors(f);
-        let found = f.layout.iter().find_map(|&h| hammock(f, &preds, h));
+        let found = f.layout.iter().filter_map(|&h| hammock(f, &preds, h)).find(|s| !refused.contains(s));
         let Some(set) = found else { return converted };
         if if_convert(f, &set).is_err() {
-            return converted;
+            refused.push(set);
+            continue;
         }
         converted += 1;
         merge_chains(f);

@@ -176,3 +176,43 @@ fn unknown_pass_is_an_error() {
     let e = run_pipeline(&m, Grouping::Region, &cfg(1), Some("nonsense")).unwrap_err().to_string();
     assert!(e.contains("no pass named 'nonsense'") && e.contains("if-convert-loops"), "{e}");
 }
+
+/// Two diamonds in a row; the first has an alloca in an arm, so if-conversion refuses it.
+/// The second must still be converted, and results must not change.
+#[test]
+fn a_refused_diamond_does_not_stop_the_others() {
+    let mut f = Function::new("two_diamonds", &[Type::I32], Some(Type::I32));
+    let x = f.params[0];
+    let (b0, a1, m1, a2, m2) = (f.add_block(), f.add_block(), f.add_block(), f.add_block(), f.add_block());
+    let zero = f.const_value(Type::I32, 0);
+    let one64 = f.const_value(Type::I64, 1);
+    let five = f.const_value(Type::I32, 5);
+    let c1 = icmp(&mut f, b0, IcmpPred::Ugt, x, five);
+    term(&mut f, b0, InstKind::CondBr { cond: c1, if_true: a1, if_false: m1 });
+    let slot = f.push_inst(a1, InstKind::Alloca { elem_size: 4, count: one64, align: 4 }, Some(Type::Ptr), None).1.unwrap();
+    f.push_inst(a1, InstKind::Store { value: x, addr: slot, align: 4 }, None, None);
+    let y = f.push_inst(a1, InstKind::Load { addr: slot, align: 4 }, Some(Type::I32), None).1.unwrap();
+    term(&mut f, a1, InstKind::Br { target: m1 });
+    let (p1, v1) = phi(&mut f, m1, Type::I32);
+    set_phi(&mut f, p1, vec![(b0, zero), (a1, y)]);
+    let c2 = icmp(&mut f, m1, IcmpPred::Eq, v1, zero);
+    term(&mut f, m1, InstKind::CondBr { cond: c2, if_true: a2, if_false: m2 });
+    let w = bin(&mut f, a2, BinOp::Add, x, five);
+    term(&mut f, a2, InstKind::Br { target: m2 });
+    let (p2, v2) = phi(&mut f, m2, Type::I32);
+    set_phi(&mut f, p2, vec![(m1, v1), (a2, w)]);
+    term(&mut f, m2, InstKind::Ret { value: Some(v2) });
+    let mut p = Program::default();
+    let entry = p.funcs.push(f);
+    tessera_ir::verify::verify_program(&p).unwrap();
+    let m = Module { program: p, entry };
+    let t = run_pipeline(&m, Grouping::Region, &cfg(1), None).unwrap();
+    let tf = &t.program.funcs[t.entry];
+    // The alloca diamond keeps its branch; the second diamond became a select.
+    assert!(tf.layout.len() >= 2, "{}", t.program);
+    let text = t.program.to_string();
+    assert!(text.contains("select i1"), "second diamond not converted:\n{text}");
+    assert!(text.contains("alloca"), "{text}");
+    let args: Vec<Vec<Arg>> = [0u64, 3, 5, 6, 100].iter().map(|&n| vec![Arg::Int(n)]).collect();
+    same_results(&m, &args);
+}
