@@ -124,48 +124,9 @@ fn wrong_output_claims_are_rejected() {
 #[test]
 fn dishonest_provers_fail() {
     let mut rng = ark_std::test_rng();
-    // per copy: [x, y, z, w], outputs x*y - z and z*w - x*y*w (all zero when z = x*y)
-    let circuit = LayeredCircuit::new(
-        4,
-        vec![
-            Layer::padded(vec![
-                Gate::mul(0, 1),
-                Gate::relay(2),
-                Gate::relay(3),
-                Gate::mul(2, 3),
-            ]),
-            Layer::padded(vec![
-                Gate::sum(vec![
-                    Term::Add {
-                        coeff: Fr::from(1u64),
-                        a: 0,
-                    },
-                    Term::Add {
-                        coeff: -Fr::from(1u64),
-                        a: 1,
-                    },
-                ]),
-                Gate::sum(vec![
-                    Term::Add {
-                        coeff: Fr::from(1u64),
-                        a: 3,
-                    },
-                    Term::Mul {
-                        coeff: -Fr::from(1u64),
-                        a: 0,
-                        b: 2,
-                    },
-                ]),
-            ]),
-        ],
-    );
+    let circuit = residual_circuit();
     let log_copies = 3;
-    let mut inputs: Vec<Fr> = (0..1 << log_copies)
-        .flat_map(|_| {
-            let (x, y, w) = (Fr::rand(&mut rng), Fr::rand(&mut rng), Fr::rand(&mut rng));
-            [x, y, x * y, w]
-        })
-        .collect();
+    let mut inputs = residual_inputs(&mut rng, log_copies);
     // one copy's witness is wrong: z != x*y in copy 5
     inputs[5 * 4 + 2] += Fr::from(1u64);
     let zero_claim = |t: &mut Transcript| {

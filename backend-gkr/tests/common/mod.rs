@@ -144,3 +144,53 @@ pub fn mutate<P: Clone>(p: &P, visit: Visit<P>, k: usize) -> P {
     });
     q
 }
+
+/// Per copy inputs `[x, y, z, w]`; outputs `x*y - z` and `z*w - x*y*w`: all zero exactly when
+/// `z = x*y`.
+pub fn residual_circuit() -> LayeredCircuit<Fr> {
+    // inputs per copy: [x, y, z, w]; outputs: [x*y - z, z*w - x*y*w]: zero exactly when z = x*y
+    LayeredCircuit::new(
+        4,
+        vec![
+            Layer::padded(vec![
+                Gate::mul(0, 1),
+                Gate::relay(2),
+                Gate::relay(3),
+                Gate::mul(2, 3),
+            ]),
+            Layer::padded(vec![
+                Gate::sum(vec![
+                    Term::Add {
+                        coeff: Fr::from(1u64),
+                        a: 0,
+                    },
+                    Term::Add {
+                        coeff: -Fr::from(1u64),
+                        a: 1,
+                    },
+                ]),
+                Gate::sum(vec![
+                    Term::Add {
+                        coeff: Fr::from(1u64),
+                        a: 3,
+                    },
+                    Term::Mul {
+                        coeff: -Fr::from(1u64),
+                        a: 0,
+                        b: 2,
+                    },
+                ]),
+            ]),
+        ],
+    )
+}
+
+/// Honest inputs for [`residual_circuit`] on `2^log_copies` copies.
+pub fn residual_inputs(rng: &mut impl Rng, log_copies: usize) -> Vec<Fr> {
+    (0..1 << log_copies)
+        .flat_map(|_| {
+            let (x, y, w) = (Fr::rand(rng), Fr::rand(rng), Fr::rand(rng));
+            [x, y, x * y, w]
+        })
+        .collect()
+}
