@@ -161,20 +161,7 @@ fn dishonest_provers_fail() {
     // 2. a prover that replaces the output layer by zeros
     let mut layers = circuit.evaluate(&inputs).unwrap();
     layers[2].iter_mut().for_each(|v| *v = Fr::from(0u64));
-    let mut tp = Transcript::new(b"d2");
-    let point = random_output_point(&circuit, log_copies, &mut tp);
-    let out = prove_evaluated(&circuit, layers, std::slice::from_ref(&point), &mut tp).unwrap();
-    assert_eq!(out.output_claims[0].value, Fr::from(0u64));
-    let mut tv = Transcript::new(b"d2");
-    let vpoint = random_output_point(&circuit, log_copies, &mut tv);
-    let res = verify(
-        &circuit,
-        log_copies,
-        &[Claim::new(vpoint, Fr::from(0u64))],
-        &out.proof,
-        &mut tv,
-    );
-    assert!(res.is_err() || !check_input_claim(&inputs, &res.unwrap()));
+    assert_forged_layers_rejected(&circuit, log_copies, layers, &inputs, b"d2");
 
     // 3. a prover that fixes the residual inside layer 1 for copy 5 (L1 inconsistent with L0)
     let mut layers = circuit.evaluate(&inputs).unwrap();
@@ -182,19 +169,26 @@ fn dishonest_provers_fail() {
     layers[1][5 * 4 + 3] = layers[1][5 * 4] * layers[1][5 * 4 + 2]; // z*w := x*y*w
     layers[2] = tessera_gkr::circuit::eval_layer(&circuit.layers[1], 4, &layers[1]);
     assert!(layers[2].iter().all(|v| *v == Fr::from(0u64)));
-    let mut tp = Transcript::new(b"d3");
-    let point = random_output_point(&circuit, log_copies, &mut tp);
-    let out = prove_evaluated(&circuit, layers, &[point], &mut tp).unwrap();
-    let mut tv = Transcript::new(b"d3");
-    let vpoint = random_output_point(&circuit, log_copies, &mut tv);
-    let res = verify(
-        &circuit,
-        log_copies,
-        &[Claim::new(vpoint, Fr::from(0u64))],
-        &out.proof,
-        &mut tv,
-    );
-    assert!(res.is_err() || !check_input_claim(&inputs, &res.unwrap()));
+    assert_forged_layers_rejected(&circuit, log_copies, layers, &inputs, b"d3");
+}
+
+/// Proves forged layer values claiming every output is zero; the verifier (told the outputs
+/// are zero) must reject, or leave an input claim the real inputs do not satisfy.
+fn assert_forged_layers_rejected(
+    circuit: &LayeredCircuit<Fr>,
+    log_copies: usize,
+    layers: Vec<Vec<Fr>>,
+    inputs: &[Fr],
+    domain: &[u8],
+) {
+    let mut tp = Transcript::new(domain);
+    let point = random_output_point(circuit, log_copies, &mut tp);
+    let out = prove_evaluated(circuit, layers, &[point], &mut tp).unwrap();
+    assert_eq!(out.output_claims[0].value, Fr::from(0u64));
+    let mut tv = Transcript::new(domain);
+    let vpoint = random_output_point(circuit, log_copies, &mut tv);
+    let res = verify(circuit, log_copies, &[Claim::new(vpoint, Fr::from(0u64))], &out.proof, &mut tv);
+    assert!(res.is_err() || !check_input_claim(inputs, &res.unwrap()));
 }
 
 fn committed_case() -> (

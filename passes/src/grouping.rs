@@ -178,21 +178,20 @@ pub fn opcode_of(f: &Function, kind: &InstKind) -> String {
 
 /// What one executed instruction commits in opcode grouping: its operand values (one for a
 /// phi: the incoming value taken) and its result.
-fn count_operands(f: &Function, kind: &InstKind) -> usize {
-    if matches!(kind, InstKind::Phi { .. }) {
-        return 2;
-    }
-    let mut n = 0;
-    kind.for_each_operand(|v| {
-        if matches!(f.values[v].def, tessera_ir::ValueDef::Param(_) | tessera_ir::ValueDef::Inst(_)) {
-            n += 1;
+fn committed_values(f: &Function, data: &tessera_ir::InstData) -> usize {
+    let operands = match &data.kind {
+        InstKind::Phi { .. } => 1,
+        kind => {
+            let mut n = 0;
+            kind.for_each_operand(|v| {
+                if matches!(f.values[v].def, tessera_ir::ValueDef::Param(_) | tessera_ir::ValueDef::Inst(_)) {
+                    n += 1;
+                }
+            });
+            n
         }
-    });
-    n + kind_has_result(kind) as usize
-}
-
-fn kind_has_result(kind: &InstKind) -> bool {
-    !kind.is_terminator() && !matches!(kind, InstKind::Store { .. } | InstKind::PredStore { .. } | InstKind::MemCopy { .. } | InstKind::MemSet { .. })
+    };
+    operands + data.result.is_some() as usize
 }
 
 /// Runs the module's entry with `args` and groups the executions. `m` must already have been
@@ -227,10 +226,10 @@ pub fn group_trace(m: &Module, grouping: Grouping, args: &[Arg], opts: &ExecOpti
             for &b in &f.layout {
                 let runs = obs.counts.get(tessera_ir::entity::EntityRef::index(b)).copied().unwrap_or(0);
                 for &i in &f.blocks[b].insts {
-                    let kind = &f.insts[i].kind;
-                    let e = by_op.entry(opcode_of(f, kind)).or_insert((0, 0));
+                    let data = &f.insts[i];
+                    let e = by_op.entry(opcode_of(f, &data.kind)).or_insert((0, 0));
                     e.0 += runs;
-                    e.1 = e.1.max(count_operands(f, kind));
+                    e.1 = e.1.max(committed_values(f, data));
                 }
             }
             by_op.sort_keys();
