@@ -24,6 +24,7 @@ pub mod pass;
 pub mod regions;
 pub mod simplify;
 pub mod stages;
+pub mod template;
 pub mod unroll;
 
 pub use error::PassError;
