@@ -16,6 +16,9 @@ pub enum PassError {
     /// Running the program (to group its trace) failed.
     #[error("{0}")]
     Run(#[from] RunError),
+    /// A region the lowering cannot express.
+    #[error("{0}")]
+    Lower(#[from] crate::lower::LowerError),
     /// Internal: a pass left IR that does not verify.
     #[error("internal error: the IR after pass '{pass}' does not verify:\n{errors}")]
     Verify { pass: &'static str, errors: VerifierErrors },

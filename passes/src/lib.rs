@@ -19,6 +19,7 @@ pub mod error;
 pub mod grouping;
 pub mod ifconv;
 pub mod inline;
+pub mod lower;
 pub mod merge;
 pub mod pass;
 pub mod regions;
@@ -26,6 +27,7 @@ pub mod simplify;
 pub mod stages;
 pub mod template;
 pub mod unroll;
+pub mod witness;
 
 pub use error::PassError;
 pub use pass::{run_pipeline, Grouping, Module, Pass, PassConfig};

@@ -75,6 +75,8 @@ pub type HintFn = Arc<dyn Fn(&[u128]) -> u128 + Send + Sync>;
 pub enum HintSource {
     /// `f` applied to the values of `args` (each below `2^128` as an integer).
     Compute { args: Vec<Node>, f: HintFn },
+    /// The field inverse of the node's value (0 for 0).
+    Inverse(Node),
     /// Byte `byte` of memory access `access` before the access (for a read: the value read).
     MemOld { access: u32, byte: u8 },
     /// The timestamp of the previous access to byte `byte` of memory access `access`
@@ -190,6 +192,12 @@ pub struct Template {
     pub members: usize,
     /// Instructions of the region (of the widest member).
     pub instructions: usize,
+}
+
+impl fmt::Debug for Template {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Template({}: {} ops, {} inputs)", self.name, self.ops.len(), self.inputs.len())
+    }
 }
 
 /// Statistics of a template, as `tessera check` and the dumps report them.
@@ -351,6 +359,7 @@ impl Template {
                         let a: Vec<String> = args.iter().map(|n| n.to_string()).collect();
                         format!("advice {}({})", h.what, a.join(", "))
                     }
+                    HintSource::Inverse(n) => format!("advice inverse({n})"),
                     HintSource::MemOld { access, byte } => format!("advice {} of mem{access}.byte{byte}", h.what),
                     HintSource::MemTsPrev { access, byte } => {
                         format!("advice {} of mem{access}.byte{byte}", h.what)

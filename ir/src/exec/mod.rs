@@ -178,12 +178,16 @@ pub struct MemEvent {
     pub len: u8,
     /// The bytes read or written, little-endian in the low `len` bytes.
     pub value: u64,
+    /// The bytes before the access (for a read, equal to `value`).
+    pub old: u64,
 }
 
 /// A read-only view of the running frame, for observers.
 pub struct FrameView<'a> {
     pub func: Func,
     pub depth: usize,
+    /// The stack pointer: where the next stack allocation starts looking.
+    pub stack_top: u64,
     frame: &'a Frame,
 }
 
@@ -333,7 +337,7 @@ impl<'p> Machine<'p> {
         self.blocks += 1;
         {
             let fr = stack.last().expect("entry frame");
-            obs.enter_block(&FrameView { func: fr.func, depth: 0, frame: fr }, fr.block, None);
+            obs.enter_block(&FrameView { func: fr.func, depth: 0, stack_top: self.mem.stack_mark(), frame: fr }, fr.block, None);
         }
         loop {
             let depth = stack.len() - 1;
@@ -357,7 +361,7 @@ impl<'p> Machine<'p> {
                         return Err(self.error(fr, t));
                     }
                     let fr = stack.last().expect("frame");
-                    obs.enter_block(&FrameView { func: fr.func, depth, frame: fr }, to, Some(from));
+                    obs.enter_block(&FrameView { func: fr.func, depth, stack_top: self.mem.stack_mark(), frame: fr }, to, Some(from));
                 }
                 Ok(Flow::Call(callee, args, ret_to)) => {
                     if stack.len() >= self.opts.max_call_depth {
@@ -366,7 +370,7 @@ impl<'p> Machine<'p> {
                     }
                     let nf = self.new_frame(callee, &args, ret_to);
                     self.blocks += 1;
-                    obs.enter_block(&FrameView { func: callee, depth: depth + 1, frame: &nf }, nf.block, None);
+                    obs.enter_block(&FrameView { func: callee, depth: depth + 1, stack_top: self.mem.stack_mark(), frame: &nf }, nf.block, None);
                     stack.push(nf);
                 }
                 Ok(Flow::Return(v)) => {
@@ -475,15 +479,16 @@ impl<'p> Machine<'p> {
                 let ty = data.result.map(|r| f.values[r].ty).unwrap_or(Type::I8);
                 let len = ty.store_size();
                 let raw = self.mem.read_uint(a, len).map_err(self::Trap::Memory)?;
-                obs.mem(&MemEvent { write: false, addr: a, len: len as u8, value: raw });
+                obs.mem(&MemEvent { write: false, addr: a, len: len as u8, value: raw, old: raw });
                 set(fr, Eval::Val(raw & ty.mask()));
             }
             Store { value, addr, .. } | PredStore { value, addr, .. } => {
                 let a = defined(fr, *addr, "a store address")?;
                 let v = defined(fr, *value, "a stored value")?;
                 let len = f.values[*value].ty.store_size();
+                let old = self.mem.read_uint(a, len).map_err(self::Trap::Memory)?;
                 self.mem.write_uint(a, len, v).map_err(self::Trap::Memory)?;
-                obs.mem(&MemEvent { write: true, addr: a, len: len as u8, value: v });
+                obs.mem(&MemEvent { write: true, addr: a, len: len as u8, value: v, old });
             }
             Gep { base, offset, indices } => {
                 let (mut a, mut p) = get(fr, *base);
@@ -518,23 +523,25 @@ impl<'p> Machine<'p> {
                 let n = defined(fr, *len, "a memcpy length")?;
                 let bytes = self.mem.read(s, n).map_err(self::Trap::Memory)?.to_vec();
                 // Validate the destination before reporting any access.
-                self.mem.read(d, n).map_err(self::Trap::Memory)?;
+                let olds = self.mem.read(d, n).map_err(self::Trap::Memory)?.to_vec();
                 for (k, &b) in bytes.iter().enumerate() {
-                    obs.mem(&MemEvent { write: false, addr: s + k as u64, len: 1, value: b as u64 });
+                    obs.mem(&MemEvent { write: false, addr: s + k as u64, len: 1, value: b as u64, old: b as u64 });
                 }
                 self.mem.write(d, &bytes).map_err(self::Trap::Memory)?;
+                // memmove: a destination byte that is also a source byte was read before.
                 for (k, &b) in bytes.iter().enumerate() {
-                    obs.mem(&MemEvent { write: true, addr: d + k as u64, len: 1, value: b as u64 });
+                    let old = olds[k] as u64;
+                    obs.mem(&MemEvent { write: true, addr: d + k as u64, len: 1, value: b as u64, old });
                 }
             }
             MemSet { dst, byte, len } => {
                 let d = defined(fr, *dst, "a memset destination")?;
                 let b = defined(fr, *byte, "a memset value")? as u8;
                 let n = defined(fr, *len, "a memset length")?;
-                self.mem.read(d, n).map_err(self::Trap::Memory)?;
+                let olds = self.mem.read(d, n).map_err(self::Trap::Memory)?.to_vec();
                 self.mem.write(d, &vec![b; n as usize]).map_err(self::Trap::Memory)?;
-                for k in 0..n {
-                    obs.mem(&MemEvent { write: true, addr: d + k, len: 1, value: b as u64 });
+                for (k, &old) in olds.iter().enumerate() {
+                    obs.mem(&MemEvent { write: true, addr: d + k as u64, len: 1, value: b as u64, old: old as u64 });
                 }
             }
             Br { target } => return Ok(Flow::Jump(*target)),

@@ -1,0 +1,460 @@
+//! Witness generation: runs the program once, records every region execution with its
+//! inputs and memory accesses (timestamps and previous timestamps per byte cell), and fills
+//! each template's per-copy inputs and advice. Linear in the trace: copies are evaluated in
+//! parallel (rayon), each by one walk over its template's ops.
+
+use crate::canon::Classes;
+use crate::error::PassError;
+use crate::lower::{self, RangeCheck, RegionTemplate};
+use crate::pass::{Grouping, Module};
+use crate::template::{from_i128, to_u128, HintSource, InputKind, Op, Residual, Template, TS_STEP_SHIFT};
+use ark_ff::PrimeField;
+use indexmap::IndexMap;
+use rayon::prelude::*;
+use std::collections::HashMap;
+use std::sync::Arc;
+use tessera_ir::entity::EntityRef;
+use tessera_ir::exec::{self, Arg, ExecOptions, FrameView, MemEvent, Observer, Outcome};
+use tessera_ir::{Block, Function, InstKind, ValueDef};
+
+/// One memory access of the run with its timestamps.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct MemRecord {
+    pub ev: MemEvent,
+    pub ts: u64,
+    /// Per byte: the timestamp of the previous access to that cell (0: none).
+    pub ts_prev: [u64; 8],
+}
+
+/// One copy of a template: its step, member, live-in values and memory accesses.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CopyTrace {
+    pub step: u64,
+    pub member: u32,
+    /// Live-ins in template order, as field integers (two's complement immediates are
+    /// already unsigned).
+    pub inputs: Vec<u128>,
+    /// Range into [`Trace::memory`].
+    pub mem: (u32, u32),
+}
+
+/// The copies of every template of one run, and the run's memory accesses.
+#[derive(Clone, Debug)]
+pub struct Trace {
+    pub templates: Vec<Template>,
+    pub copies: Vec<Vec<CopyTrace>>,
+    pub memory: Vec<MemRecord>,
+    pub outcome: Outcome,
+    /// Recorded region inputs that were poison (read as 0); see [`crate::lower`].
+    pub poison_inputs: u64,
+}
+
+/// What failed while computing a witness (an internal inconsistency between the trace and
+/// the template, or a hint whose arguments are out of range).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum WitnessError {
+    #[error("witness for template {template}, copy {copy}: {what}")]
+    Bad { template: String, copy: usize, what: String },
+}
+
+struct Recorder<'a> {
+    classes: &'a Classes,
+    f: &'a Function,
+    has_sp: bool,
+    copies: Vec<Vec<CopyTrace>>,
+    memory: Vec<MemRecord>,
+    last: HashMap<u64, u64>,
+    step: u64,
+    /// Instructions executed before the current block (opcode steps).
+    inst_base: u64,
+    /// Event index inside the current block execution.
+    in_block: u64,
+    block_start_mem: usize,
+    cur: Option<(usize, usize)>,
+    cur_block: Option<Block>,
+    poison_inputs: u64,
+    opcode: bool,
+    /// Per block: for each event index, (instruction position, index within it).
+    event_map: HashMap<Block, Vec<(u32, u32)>>,
+}
+
+impl Recorder<'_> {
+    fn close(&mut self) {
+        if let Some((c, k)) = self.cur.take() {
+            let end = self.memory.len() as u32;
+            self.copies[c][k].mem.1 = end;
+        }
+    }
+}
+
+impl Observer for Recorder<'_> {
+    fn enter_block(&mut self, frame: &FrameView<'_>, block: Block, _from: Option<Block>) {
+        if frame.depth != 0 {
+            return;
+        }
+        self.close();
+        if let Some(b) = self.cur_block {
+            self.inst_base += self.f.blocks[b].insts.len() as u64;
+        }
+        self.cur_block = Some(block);
+        self.in_block = 0;
+        self.block_start_mem = self.memory.len();
+        if let Some(&(c, m)) = self.classes.of_block.get(&block) {
+            let class = &self.classes.classes[c];
+            let member = &class.members[m];
+            let mut inputs = Vec::with_capacity(class.input_width() + 1);
+            if self.has_sp {
+                inputs.push(frame.stack_top as u128);
+            }
+            for &v in member.inputs.iter().chain(&member.carried) {
+                let x = frame.value(v);
+                if x.is_none() && matches!(self.f.values[v].def, ValueDef::Param(_) | ValueDef::Inst(_)) {
+                    self.poison_inputs += 1;
+                }
+                inputs.push(x.unwrap_or(0) as u128);
+            }
+            inputs.resize(class.input_width() + self.has_sp as usize, 0);
+            let start = self.memory.len() as u32;
+            self.copies[c].push(CopyTrace { step: self.step, member: m as u32, inputs, mem: (start, start) });
+            self.cur = Some((c, self.copies[c].len() - 1));
+        }
+        self.step += 1;
+    }
+
+    fn mem(&mut self, ev: &MemEvent) {
+        let ts = if self.opcode {
+            let b = self.cur_block.expect("an access happens inside a block");
+            let (pos, j) = self.event_map.get(&b).and_then(|m| m.get(self.in_block as usize)).copied().unwrap_or((0, 0));
+            ((self.inst_base + pos as u64) << TS_STEP_SHIFT) + 1 + j as u64
+        } else {
+            ((self.step - 1) << TS_STEP_SHIFT) + 1 + self.in_block
+        };
+        self.in_block += 1;
+        let mut ts_prev = [0u64; 8];
+        for (k, slot) in ts_prev.iter_mut().enumerate().take(ev.len as usize) {
+            let a = ev.addr.wrapping_add(k as u64);
+            *slot = self.last.insert(a, ts).unwrap_or(0);
+        }
+        self.memory.push(MemRecord { ev: *ev, ts, ts_prev });
+    }
+}
+
+/// Static map from a block's memory events to its instructions (block pipeline: every load
+/// and store makes one event, a fixed-size memcpy `2n`, a memset `n`).
+fn event_map(f: &Function) -> HashMap<Block, Vec<(u32, u32)>> {
+    let mut out = HashMap::new();
+    for &b in &f.layout {
+        let mut v = Vec::new();
+        for (pos, &i) in f.blocks[b].insts.iter().enumerate() {
+            let n = match &f.insts[i].kind {
+                InstKind::Load { .. } | InstKind::Store { .. } | InstKind::PredLoad { .. } | InstKind::PredStore { .. } => 1,
+                InstKind::MemCopy { len, .. } => match f.values[*len].def {
+                    ValueDef::Const(c) => 2 * c,
+                    _ => 0,
+                },
+                InstKind::MemSet { len, .. } => match f.values[*len].def {
+                    ValueDef::Const(c) => c,
+                    _ => 0,
+                },
+                _ => 0,
+            };
+            for j in 0..n {
+                v.push((pos as u32, j as u32));
+            }
+        }
+        out.insert(b, v);
+    }
+    out
+}
+
+/// Lowers the module's classes (or opcodes) and records the copies of one run.
+/// `m` must have been through `grouping`'s pipeline.
+pub fn trace(
+    m: &Module,
+    grouping: Grouping,
+    args: &[Arg],
+    opts: &ExecOptions,
+    range: &Arc<dyn RangeCheck>,
+) -> Result<Trace, PassError> {
+    let f = &m.program.funcs[m.entry];
+    let classes = Classes::compute(&m.program, f);
+    let regions = lower::lower_classes(&m.program, f, &classes, range)?;
+    let has_sp = f.layout.iter().flat_map(|&b| &f.blocks[b].insts).any(|&i| matches!(f.insts[i].kind, InstKind::Alloca { .. }));
+    let opcode = grouping == Grouping::Opcode;
+    let mut rec = Recorder {
+        classes: &classes,
+        f,
+        has_sp,
+        copies: vec![Vec::new(); classes.classes.len()],
+        memory: Vec::new(),
+        last: HashMap::new(),
+        step: 0,
+        inst_base: 0,
+        in_block: 0,
+        block_start_mem: 0,
+        cur: None,
+        cur_block: None,
+        poison_inputs: 0,
+        opcode,
+        event_map: if opcode { event_map(f) } else { HashMap::new() },
+    };
+    let outcome = exec::run_observed(&m.program, m.entry, args, opts, &mut rec)?;
+    rec.close();
+    let _ = rec.block_start_mem;
+    let (copies, memory, poison_inputs) = (rec.copies, rec.memory, rec.poison_inputs);
+    if !opcode {
+        let templates = regions.into_iter().map(|r| r.template).collect();
+        return Ok(Trace { templates, copies, memory, outcome, poison_inputs });
+    }
+    opcode_trace(m, &classes, &regions, copies, memory, outcome, poison_inputs, range)
+}
+
+/// Opcode grouping: every executed instruction is one copy of its opcode's template; its
+/// operands come from evaluating the block's template on the block's copy.
+#[allow(clippy::too_many_arguments)]
+fn opcode_trace(
+    m: &Module,
+    classes: &Classes,
+    regions: &[RegionTemplate],
+    block_copies: Vec<Vec<CopyTrace>>,
+    memory: Vec<MemRecord>,
+    outcome: Outcome,
+    poison_inputs: u64,
+    range: &Arc<dyn RangeCheck>,
+) -> Result<Trace, PassError> {
+    use tessera_gkr::Fr;
+    let f = &m.program.funcs[m.entry];
+    let mut keys: IndexMap<String, usize> = IndexMap::new();
+    let mut templates = Vec::new();
+    for &b in &f.layout {
+        if !classes.of_block.contains_key(&b) {
+            continue;
+        }
+        for &i in &f.blocks[b].insts {
+            let k = lower::opcode_key(f, i);
+            if !keys.contains_key(&k) {
+                keys.insert(k, templates.len());
+                templates.push(lower::lower_opcode(&m.program, f, b, i, range)?);
+            }
+        }
+    }
+    let maps = event_map(f);
+    let mut copies: Vec<Vec<CopyTrace>> = vec![Vec::new(); templates.len()];
+    let mut all: Vec<(u64, usize, CopyTrace)> = Vec::new();
+    for (c, cl) in classes.classes.iter().enumerate() {
+        let rt = &regions[c];
+        let per: Vec<Vec<(u64, usize, CopyTrace)>> = block_copies[c]
+            .par_iter()
+            .map(|ct| {
+                let mem = &memory[ct.mem.0 as usize..ct.mem.1 as usize];
+                let vals = walk::<Fr>(&rt.template, ct, mem, true).map(|w| w.values).unwrap_or_default();
+                let block = cl.members[ct.member as usize].block;
+                let insts = &f.blocks[block].insts;
+                let emap = &maps[&block];
+                let base = ct.step; // replaced below by the instruction step
+                let _ = base;
+                let mut out = Vec::with_capacity(insts.len());
+                for (pos, &i) in insts.iter().enumerate() {
+                    let key = lower::opcode_key(f, i);
+                    let t = keys[&key];
+                    let nodes = &rt.insts[pos];
+                    let mut inputs: Vec<u128> = Vec::new();
+                    if matches!(f.insts[i].kind, InstKind::Alloca { .. }) {
+                        inputs.push(nodes.sp.map(|n| to_u128(&vals[n.0 as usize]).unwrap_or(0)).unwrap_or(0));
+                    }
+                    for n in &nodes.operands {
+                        inputs.push(vals.get(n.0 as usize).and_then(to_u128).unwrap_or(0));
+                    }
+                    inputs.extend(lower::immediates(f, i).into_iter().map(|x| x as u128));
+                    let (lo, hi) = {
+                        let first = emap.iter().position(|&(p, _)| p == pos as u32);
+                        let count = emap.iter().filter(|&&(p, _)| p == pos as u32).count();
+                        match first {
+                            Some(s) => (ct.mem.0 + s as u32, ct.mem.0 + (s + count) as u32),
+                            None => (ct.mem.0, ct.mem.0),
+                        }
+                    };
+                    out.push((pos as u64, t, CopyTrace { step: pos as u64, member: 0, inputs, mem: (lo, hi) }));
+                }
+                out
+            })
+            .collect();
+        all.extend(per.into_iter().flatten().map(|x| (x.0, x.1, x.2)));
+    }
+    // Instruction steps: the run's instruction count before each block copy, plus position.
+    // The recorder's memory timestamps use the same numbering.
+    let _ = &mut all;
+    for (_, t, ct) in all {
+        copies[t].push(ct);
+    }
+    Ok(Trace { templates, copies, memory, outcome, poison_inputs })
+}
+
+/// The node values and inputs of one copy.
+pub struct Walk<F> {
+    pub values: Vec<F>,
+    pub inputs: Vec<F>,
+}
+
+/// Evaluates `t` on one copy, computing its advice. With `lenient`, a hint whose arguments
+/// are out of range gives 0 instead of an error (used to read values only).
+pub fn walk<F: PrimeField>(t: &Template, ct: &CopyTrace, mem: &[MemRecord], lenient: bool) -> Result<Walk<F>, String> {
+    let mut inputs: Vec<F> = vec![F::zero(); t.num_inputs()];
+    inputs[0] = F::one();
+    inputs[1] = F::from(ct.step);
+    inputs[2] = F::from(ct.member as u64);
+    for (k, &x) in ct.inputs.iter().enumerate() {
+        if 3 + k < inputs.len() && matches!(t.inputs[3 + k], InputKind::LiveIn(_)) {
+            inputs[3 + k] = F::from(x);
+        }
+    }
+    let mut values: Vec<F> = Vec::with_capacity(t.ops.len());
+    let mut event_of: Vec<Option<usize>> = vec![None; t.memory.len()];
+    let mut assigned = vec![false; t.memory.len()];
+    let mut cursor = 0usize;
+    let mut args: Vec<u128> = Vec::new();
+    for op in &t.ops {
+        let x = match *op {
+            Op::Input(k) => match &t.inputs[k as usize] {
+                InputKind::Advice(h) => {
+                    let hint = &t.hints[*h as usize];
+                    let v = match &hint.src {
+                        HintSource::Compute { args: a, f } => {
+                            args.clear();
+                            let mut ok = true;
+                            for n in a {
+                                match to_u128(&values[n.0 as usize]) {
+                                    Some(x) => args.push(x),
+                                    None => {
+                                        ok = false;
+                                        args.push(0)
+                                    }
+                                }
+                            }
+                            if !ok && !lenient {
+                                return Err(format!("hint `{}` has an argument that is not a small integer", hint.what));
+                            }
+                            F::from(f(&args))
+                        }
+                        HintSource::Inverse(n) => values[n.0 as usize].inverse().unwrap_or(F::zero()),
+                        HintSource::MemOld { access, byte } | HintSource::MemTsPrev { access, byte } => {
+                            let a = *access as usize;
+                            if !assigned[a] {
+                                assigned[a] = true;
+                                let acc = &t.memory[a];
+                                if values[acc.active.0 as usize].is_one() {
+                                    if cursor >= mem.len() {
+                                        if !lenient {
+                                            return Err(format!("memory access mem{a} has no event in the trace"));
+                                        }
+                                    } else {
+                                        let ev = &mem[cursor].ev;
+                                        if !lenient && (ev.write != acc.write || ev.len as usize != acc.cells.len()) {
+                                            return Err(format!("memory access mem{a} does not match the trace's event {ev:?}"));
+                                        }
+                                        event_of[a] = Some(cursor);
+                                        cursor += 1;
+                                    }
+                                }
+                            }
+                            match event_of[a] {
+                                None => F::zero(),
+                                Some(e) => {
+                                    let r = &mem[e];
+                                    match hint.src {
+                                        HintSource::MemOld { .. } => F::from((r.ev.old >> (8 * *byte as u32)) & 0xff),
+                                        _ => F::from(r.ts_prev[*byte as usize]),
+                                    }
+                                }
+                            }
+                        }
+                    };
+                    inputs[k as usize] = v;
+                    v
+                }
+                _ => inputs[k as usize],
+            },
+            Op::Const(c) => from_i128::<F>(c),
+            Op::Add(a, b) => values[a.0 as usize] + values[b.0 as usize],
+            Op::Sub(a, b) => values[a.0 as usize] - values[b.0 as usize],
+            Op::Mul(a, b) => values[a.0 as usize] * values[b.0 as usize],
+            Op::Scale(c, a) => from_i128::<F>(c) * values[a.0 as usize],
+        };
+        values.push(x);
+    }
+    if !lenient && cursor != mem.len() {
+        return Err(format!("the template made {cursor} memory accesses, the trace {}", mem.len()));
+    }
+    Ok(Walk { values, inputs })
+}
+
+/// The witness table of one template: copy-major inputs of every copy, padded with zero
+/// copies (`enabled = 0`) to a power of two.
+pub fn witness_table<F: PrimeField>(t: &Template, copies: &[CopyTrace], memory: &[MemRecord]) -> Result<Vec<F>, WitnessError> {
+    let w = t.num_inputs();
+    let n = copies.len().max(1).next_power_of_two();
+    let mut table = vec![F::zero(); n * w];
+    table
+        .par_chunks_mut(w)
+        .zip(copies.par_iter())
+        .enumerate()
+        .try_for_each(|(k, (row, ct))| -> Result<(), WitnessError> {
+            let mem = &memory[ct.mem.0 as usize..ct.mem.1 as usize];
+            let wk = walk::<F>(t, ct, mem, false)
+                .map_err(|what| WitnessError::Bad { template: t.name.clone(), copy: k, what })?;
+            row.copy_from_slice(&wk.inputs);
+            Ok(())
+        })?;
+    Ok(table)
+}
+
+/// The result of checking one template on every copy.
+#[derive(Clone, Debug)]
+pub struct TemplateCheck {
+    pub copies: usize,
+    /// The first failing residual: copy index and the residual.
+    pub failure: Option<(usize, Residual)>,
+    /// A copy whose witness could not be computed.
+    pub witness_error: Option<WitnessError>,
+}
+
+/// Evaluates `t` on every copy's witness (and one padding copy) and finds the first non-zero
+/// residual.
+pub fn check_template<F: PrimeField>(t: &Template, copies: &[CopyTrace], memory: &[MemRecord]) -> TemplateCheck {
+    let res = copies
+        .par_iter()
+        .enumerate()
+        .map(|(k, ct)| {
+            let mem = &memory[ct.mem.0 as usize..ct.mem.1 as usize];
+            let wk = walk::<F>(t, ct, mem, false).map_err(|what| WitnessError::Bad { template: t.name.clone(), copy: k, what })?;
+            let vals = t.eval::<F>(&wk.inputs);
+            Ok(t.first_failing(&vals).map(|r| (k, r.clone())))
+        })
+        .find_first(|r: &Result<Option<(usize, Residual)>, WitnessError>| !matches!(r, Ok(None)));
+    let mut out = TemplateCheck { copies: copies.len(), failure: None, witness_error: None };
+    match res {
+        Some(Ok(f)) => out.failure = f,
+        Some(Err(e)) => out.witness_error = Some(e),
+        None => {
+            // A padding copy must satisfy every residual too.
+            let zeros = vec![F::zero(); t.num_inputs()];
+            let vals = t.eval::<F>(&zeros);
+            out.failure = t.first_failing(&vals).map(|r| (copies.len(), r.clone()));
+        }
+    }
+    out
+}
+
+/// Committed field elements of a trace: every copy's live-ins and advice, padding included.
+pub fn committed_elements(tr: &Trace) -> u64 {
+    tr.templates
+        .iter()
+        .zip(&tr.copies)
+        .map(|(t, c)| (c.len().max(1).next_power_of_two() * t.num_inputs()) as u64)
+        .sum()
+}
+
+/// The block index of a value's block, for callers that name copies.
+pub fn block_index(b: Block) -> usize {
+    b.index()
+}
