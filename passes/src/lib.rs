@@ -2,7 +2,8 @@
 //!
 //! This crate owns the transformations from the frontend's [`tessera_ir::Program`] to the
 //! shape the circuit stages need: every call inlined into the entry function
-//! ([`inline`]), chains fused ([`merge`]), innermost loop bodies and small diamonds made
+//! ([`inline`]), memory intrinsics of non-constant or large length expanded into byte loops
+//! ([`expand_mem`]), chains fused ([`merge`]), innermost loop bodies and small diamonds made
 //! branch-free ([`ifconv`], [`regions`]), loops optionally unrolled ([`unroll`]). Pipelines for
 //! the three grouping modes are declared once in [`pass`]; the IR verifier runs after every
 //! pass. Every transform keeps the program's behaviour: the interpreter gives the original
@@ -16,6 +17,7 @@ pub mod analysis;
 pub mod canon;
 pub mod edit;
 pub mod error;
+pub mod expand_mem;
 pub mod grouping;
 pub mod ifconv;
 pub mod inline;

@@ -34,6 +34,9 @@ pub trait Pass: Sync {
 
 /// Inlines every call into the entry (see [`crate::inline`]).
 pub struct Inline;
+/// Expands memory intrinsics of non-constant or large length into byte loops (see
+/// [`crate::expand_mem`]).
+pub struct ExpandMem;
 /// Folds constant branches, removes unreachable blocks and trivial phis.
 pub struct Simplify;
 /// Fuses straight-line chains of blocks.
@@ -53,6 +56,16 @@ impl Pass for Inline {
         let (p, e) = crate::inline::inline_all(&m.program, m.entry)?;
         m.program = p;
         m.entry = e;
+        Ok(())
+    }
+}
+
+impl Pass for ExpandMem {
+    fn name(&self) -> &'static str {
+        "expand-mem"
+    }
+    fn run(&self, m: &mut Module, _: &PassConfig) -> Result<(), PassError> {
+        crate::expand_mem::expand_mem(&mut m.program.funcs[m.entry]);
         Ok(())
     }
 }
@@ -151,12 +164,12 @@ impl std::str::FromStr for Grouping {
     }
 }
 
-/// Basic blocks as compiled: calls inlined, dead code removed.
-pub const BLOCK_PIPELINE: &[&dyn Pass] = &[&Inline, &Simplify];
+/// Basic blocks as compiled: calls inlined, long memory intrinsics expanded, dead code removed.
+pub const BLOCK_PIPELINE: &[&dyn Pass] = &[&Inline, &ExpandMem, &Simplify];
 
 /// Regions: blocks fused, loop bodies and diamonds if-converted, loops optionally unrolled.
 pub const REGION_PIPELINE: &[&dyn Pass] =
-    &[&Inline, &Simplify, &Fuse, &IfConvertLoops, &IfConvertDiamonds, &Unroll, &Simplify];
+    &[&Inline, &ExpandMem, &Simplify, &Fuse, &IfConvertLoops, &IfConvertDiamonds, &Unroll, &Simplify];
 
 /// Runs `grouping`'s pipeline on a copy of `m`, stopping after the first pass named
 /// `stop_after` when given. The verifier runs after every pass.
