@@ -63,6 +63,21 @@ enum Command {
         #[arg(last = true, allow_hyphen_values = true)]
         args: Vec<String>,
     },
+    /// Lower every class to its circuit template, compute every copy's witness from a run,
+    /// and evaluate each template on each copy: reports per template its copies, depth, gates
+    /// and inputs per copy, and either "all residuals zero" or the first failing residual.
+    Check {
+        #[command(flatten)]
+        prog: ProgramOpts,
+        #[command(flatten)]
+        group: GroupOpts,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+        /// Arguments of the entry function.
+        #[arg(last = true, allow_hyphen_values = true)]
+        args: Vec<String>,
+    },
     /// Print one stage of the pipeline: ir, cfg, loops, liveness, classes, regions, groups.
     Dump {
         #[command(flatten)]
@@ -126,6 +141,7 @@ fn dispatch(cli: Cli) -> Result<(), String> {
     match cli.cmd {
         Command::Run { prog, json, max_steps, args } => cmd_run(&prog, json, max_steps, &args),
         Command::Bench { prog, json, args } => cmd_bench(&prog, json, &args),
+        Command::Check { prog, group, json, args } => cmd_check(&prog, &group, json, &args),
         Command::Dump { prog, stage, group, after, json, args } => {
             cmd_dump(&prog, stage, &group, after.as_deref(), json, &args)
         }
@@ -205,6 +221,86 @@ fn cmd_dump(
     let text = stages::render(&module, &req).map_err(|e| e.to_string())?;
     print!("{text}");
     Ok(())
+}
+
+fn cmd_check(prog: &ProgramOpts, group: &GroupOpts, json: bool, texts: &[String]) -> Result<(), String> {
+    use tessera_passes::witness;
+    let (program, entry) = load(prog)?;
+    let args = exec::args::parse_args(&program.funcs[entry], texts)?;
+    let module = Module { program, entry };
+    let cfg = PassConfig { unroll: group.unroll };
+    let t = tessera_passes::run_pipeline(&module, group.grouping, &cfg, None).map_err(|e| e.to_string())?;
+    let range = tessera_passes::lower::default_range_check();
+    let tr = witness::trace(&t, group.grouping, &args, &ExecOptions::default(), &range).map_err(|e| e.to_string())?;
+    let checks = witness::check_trace(&tr);
+    let executed = tr.outcome.instructions.max(1);
+    let committed = witness::committed_elements(&tr);
+    let mut rows = Vec::new();
+    let mut failed = None;
+    for ((tm, copies), ck) in tr.templates.iter().zip(&tr.copies).zip(&checks) {
+        let st = tm.stats();
+        let status = match (&ck.witness_error, &ck.failure) {
+            (Some(e), _) => format!("witness error: {e}"),
+            (None, Some((copy, r))) => {
+                let origin = r.origin.and_then(|o| tm.origins.get(o as usize)).map(|o| format!(" from {o}")).unwrap_or_default();
+                format!("copy {copy}: residual {} ({}) is not zero{origin}", r.node, r.what)
+            }
+            (None, None) => "all residuals zero".to_string(),
+        };
+        if status != "all residuals zero" && failed.is_none() {
+            failed = Some(format!("template {}: {status}", tm.name));
+        }
+        rows.push((tm, copies.len(), st, status));
+    }
+    if json {
+        let templates: Vec<_> = rows
+            .iter()
+            .map(|(tm, copies, st, status)| {
+                serde_json::json!({
+                    "name": tm.name,
+                    "copies": copies,
+                    "depth": st.depth,
+                    "gates": st.ops,
+                    "live_ins_per_copy": st.live_ins,
+                    "advice_per_copy": st.advice,
+                    "inputs_per_copy": tm.num_inputs(),
+                    "residuals": st.residuals,
+                    "ok": status == "all residuals zero",
+                    "status": status,
+                })
+            })
+            .collect();
+        let obj = serde_json::json!({
+            "grouping": group.grouping.name(),
+            "instructions": tr.outcome.instructions,
+            "templates": templates,
+            "committed_elements": committed,
+            "committed_per_instruction": committed as f64 / executed as f64,
+            "poison_inputs": tr.poison_inputs,
+            "ok": failed.is_none(),
+        });
+        println!("{obj}");
+    } else {
+        println!(
+            "{} templates ({} grouping), {} instructions executed, {} committed field elements ({:.2} per instruction)",
+            rows.len(),
+            group.grouping.name(),
+            tr.outcome.instructions,
+            committed,
+            committed as f64 / executed as f64
+        );
+        println!("{:<18} {:>8} {:>6} {:>7} {:>8} {:>7}  status", "template", "copies", "depth", "gates", "live-ins", "advice");
+        for (tm, copies, st, status) in &rows {
+            println!("{:<18} {:>8} {:>6} {:>7} {:>8} {:>7}  {status}", tm.name, copies, st.depth, st.ops, st.live_ins, st.advice);
+        }
+        if tr.poison_inputs > 0 {
+            println!("note: {} region input(s) were poison and read as 0", tr.poison_inputs);
+        }
+    }
+    match failed {
+        Some(e) => Err(e),
+        None => Ok(()),
+    }
 }
 
 fn cmd_bench(prog: &ProgramOpts, json: bool, texts: &[String]) -> Result<(), String> {

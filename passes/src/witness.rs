@@ -13,7 +13,6 @@ use indexmap::IndexMap;
 use rayon::prelude::*;
 use std::collections::HashMap;
 use std::sync::Arc;
-use tessera_ir::entity::EntityRef;
 use tessera_ir::exec::{self, Arg, ExecOptions, FrameView, MemEvent, Observer, Outcome};
 use tessera_ir::{Block, Function, InstKind, ValueDef};
 
@@ -36,6 +35,8 @@ pub struct CopyTrace {
     pub inputs: Vec<u128>,
     /// Range into [`Trace::memory`].
     pub mem: (u32, u32),
+    /// Instructions the run executed before this copy began.
+    pub first_inst: u64,
 }
 
 /// The copies of every template of one run, and the run's memory accesses.
@@ -69,7 +70,6 @@ struct Recorder<'a> {
     inst_base: u64,
     /// Event index inside the current block execution.
     in_block: u64,
-    block_start_mem: usize,
     cur: Option<(usize, usize)>,
     cur_block: Option<Block>,
     poison_inputs: u64,
@@ -98,7 +98,6 @@ impl Observer for Recorder<'_> {
         }
         self.cur_block = Some(block);
         self.in_block = 0;
-        self.block_start_mem = self.memory.len();
         if let Some(&(c, m)) = self.classes.of_block.get(&block) {
             let class = &self.classes.classes[c];
             let member = &class.members[m];
@@ -115,7 +114,7 @@ impl Observer for Recorder<'_> {
             }
             inputs.resize(class.input_width() + self.has_sp as usize, 0);
             let start = self.memory.len() as u32;
-            self.copies[c].push(CopyTrace { step: self.step, member: m as u32, inputs, mem: (start, start) });
+            self.copies[c].push(CopyTrace { step: self.step, member: m as u32, inputs, mem: (start, start), first_inst: self.inst_base });
             self.cur = Some((c, self.copies[c].len() - 1));
         }
         self.step += 1;
@@ -191,7 +190,6 @@ pub fn trace(
         step: 0,
         inst_base: 0,
         in_block: 0,
-        block_start_mem: 0,
         cur: None,
         cur_block: None,
         poison_inputs: 0,
@@ -200,7 +198,6 @@ pub fn trace(
     };
     let outcome = exec::run_observed(&m.program, m.entry, args, opts, &mut rec)?;
     rec.close();
-    let _ = rec.block_start_mem;
     let (copies, memory, poison_inputs) = (rec.copies, rec.memory, rec.poison_inputs);
     if !opcode {
         let templates = regions.into_iter().map(|r| r.template).collect();
@@ -251,8 +248,6 @@ fn opcode_trace(
                 let block = cl.members[ct.member as usize].block;
                 let insts = &f.blocks[block].insts;
                 let emap = &maps[&block];
-                let base = ct.step; // replaced below by the instruction step
-                let _ = base;
                 let mut out = Vec::with_capacity(insts.len());
                 for (pos, &i) in insts.iter().enumerate() {
                     let key = lower::opcode_key(f, i);
@@ -274,16 +269,16 @@ fn opcode_trace(
                             None => (ct.mem.0, ct.mem.0),
                         }
                     };
-                    out.push((pos as u64, t, CopyTrace { step: pos as u64, member: 0, inputs, mem: (lo, hi) }));
+                    let step = ct.first_inst + pos as u64;
+                    out.push((step, t, CopyTrace { step, member: 0, inputs, mem: (lo, hi), first_inst: step }));
                 }
                 out
             })
             .collect();
         all.extend(per.into_iter().flatten().map(|x| (x.0, x.1, x.2)));
     }
-    // Instruction steps: the run's instruction count before each block copy, plus position.
-    // The recorder's memory timestamps use the same numbering.
-    let _ = &mut all;
+    // Copies in run order; the recorder's memory timestamps use the same instruction steps.
+    all.sort_by_key(|x| x.0);
     for (_, t, ct) in all {
         copies[t].push(ct);
     }
@@ -454,7 +449,11 @@ pub fn committed_elements(tr: &Trace) -> u64 {
         .sum()
 }
 
-/// The block index of a value's block, for callers that name copies.
-pub fn block_index(b: Block) -> usize {
-    b.index()
+/// Checks every template of a trace over the default field.
+pub fn check_trace(tr: &Trace) -> Vec<TemplateCheck> {
+    tr.templates
+        .iter()
+        .zip(&tr.copies)
+        .map(|(t, c)| check_template::<tessera_gkr::Fr>(t, c, &tr.memory))
+        .collect()
 }

@@ -689,7 +689,8 @@ pub fn intrinsic(b: &mut Builder, op: Intrinsic, args: &[IVal], rw: u32) -> IVal
                 let mid = b.fresh("funnel middle", w, &[a, c, sn], hint!(|v| parts(v).1));
                 let lo = b.fresh("funnel low", w, &[a, c, sn], hint!(|v| parts(v).2));
                 let tt = b.mul(wide, pw);
-                let rec = b.lin(&[(1i128 << (2 * w), hi), (1i128 << w, mid), (1, lo)], 0);
+                let hi2 = b.scale(1i128 << w, hi);
+                let rec = b.lin(&[(1i128 << w, hi2), (1i128 << w, mid), (1, lo)], 0);
                 let d = b.sub(tt, rec);
                 b.residual(d, "funnel shift: (a:b) * 2^m = hi:mid:lo");
                 return out(mid, poison);
