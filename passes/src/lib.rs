@@ -11,7 +11,9 @@
 //!
 //! After region formation every block is a region; [`canon`] gives regions canonical forms
 //! (equal exactly when one template proves both) and classes, and [`grouping`] runs the
-//! program to collect, per class, its copies with their inputs.
+//! program to collect, per class, its copies with their inputs. A class's circuit is a
+//! [`template::Template`] built by [`lower`] (witnesses by [`witness`]); [`layer`] turns it into the GKR backend's layered circuit, whose
+//! evaluation gives the template's outputs on every copy's inputs.
 
 pub mod analysis;
 pub mod canon;
@@ -21,6 +23,7 @@ pub mod expand_mem;
 pub mod grouping;
 pub mod ifconv;
 pub mod inline;
+pub mod layer;
 pub mod lower;
 pub mod merge;
 pub mod pass;
