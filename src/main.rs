@@ -78,7 +78,8 @@ enum Command {
         #[arg(last = true, allow_hyphen_values = true)]
         args: Vec<String>,
     },
-    /// Print one stage of the pipeline: ir, cfg, loops, liveness, classes, regions, groups.
+    /// Print one stage of the pipeline: ir, cfg, loops, liveness, classes, regions, groups,
+    /// templates, layered.
     Dump {
         #[command(flatten)]
         prog: ProgramOpts,
@@ -93,6 +94,9 @@ enum Command {
         /// For `--stage groups`: print JSON.
         #[arg(long)]
         json: bool,
+        /// For `--stage templates` and `layered`: every node and every gate.
+        #[arg(long)]
+        full: bool,
         /// Arguments of the entry function (needed by `--stage groups`).
         #[arg(last = true, allow_hyphen_values = true)]
         args: Vec<String>,
@@ -142,8 +146,8 @@ fn dispatch(cli: Cli) -> Result<(), String> {
         Command::Run { prog, json, max_steps, args } => cmd_run(&prog, json, max_steps, &args),
         Command::Bench { prog, json, args } => cmd_bench(&prog, json, &args),
         Command::Check { prog, group, json, args } => cmd_check(&prog, &group, json, &args),
-        Command::Dump { prog, stage, group, after, json, args } => {
-            cmd_dump(&prog, stage, &group, after.as_deref(), json, &args)
+        Command::Dump { prog, stage, group, after, json, full, args } => {
+            cmd_dump(&prog, stage, &group, after.as_deref(), json, full, &args)
         }
     }
 }
@@ -191,6 +195,7 @@ fn cmd_dump(
     group: &GroupOpts,
     after: Option<&str>,
     json: bool,
+    full: bool,
     texts: &[String],
 ) -> Result<(), String> {
     let (program, entry) = load(prog)?;
@@ -208,6 +213,7 @@ fn cmd_dump(
         config: PassConfig { unroll: group.unroll },
         after,
         args: &args,
+        full,
         exec: ExecOptions::default(),
     };
     if json {
@@ -232,35 +238,40 @@ fn cmd_check(prog: &ProgramOpts, group: &GroupOpts, json: bool, texts: &[String]
     let t = tessera_passes::run_pipeline(&module, group.grouping, &cfg, None).map_err(|e| e.to_string())?;
     let range = tessera_passes::lower::default_range_check();
     let tr = witness::trace(&t, group.grouping, &args, &ExecOptions::default(), &range).map_err(|e| e.to_string())?;
-    let checks = witness::check_trace(&tr);
+    let checks = witness::check_trace(&tr).map_err(|e| e.to_string())?;
     let executed = tr.outcome.instructions.max(1);
     let committed = witness::committed_elements(&tr);
     let mut rows = Vec::new();
     let mut failed = None;
-    for ((tm, copies), ck) in tr.templates.iter().zip(&tr.copies).zip(&checks) {
+    for ((tm, copies), (ck, lay)) in tr.templates.iter().zip(&tr.copies).zip(&checks) {
         let st = tm.stats();
-        let status = match (&ck.witness_error, &ck.failure) {
-            (Some(e), _) => format!("witness error: {e}"),
-            (None, Some((copy, r))) => {
+        let status = match (&ck.witness_error, &ck.failure, ck.layered_mismatch) {
+            (Some(e), _, _) => format!("witness error: {e}"),
+            (None, Some((copy, r)), _) => {
                 let origin = r.origin.and_then(|o| tm.origins.get(o as usize)).map(|o| format!(" from {o}")).unwrap_or_default();
                 format!("copy {copy}: residual {} ({}) is not zero{origin}", r.node, r.what)
             }
-            (None, None) => "all residuals zero".to_string(),
+            (None, None, Some((copy, j))) => {
+                format!("copy {copy}: the layered circuit differs from the template at output {j} ({})", tm.output_names()[j])
+            }
+            (None, None, None) => "all residuals zero".to_string(),
         };
-        if status != "all residuals zero" && failed.is_none() {
+        if !ck.ok() && failed.is_none() {
             failed = Some(format!("template {}: {status}", tm.name));
         }
-        rows.push((tm, copies.len(), st, status));
+        rows.push((tm, copies.len(), st, &lay.stats, status));
     }
     if json {
         let templates: Vec<_> = rows
             .iter()
-            .map(|(tm, copies, st, status)| {
+            .map(|(tm, copies, st, lay, status)| {
                 serde_json::json!({
                     "name": tm.name,
                     "copies": copies,
-                    "depth": st.depth,
-                    "gates": st.ops,
+                    "depth": lay.depth,
+                    "gates": lay.gates(),
+                    "padded_width": lay.width(),
+                    "template_ops": st.ops,
                     "live_ins_per_copy": st.live_ins,
                     "advice_per_copy": st.advice,
                     "inputs_per_copy": tm.num_inputs(),
@@ -290,8 +301,8 @@ fn cmd_check(prog: &ProgramOpts, group: &GroupOpts, json: bool, texts: &[String]
             committed as f64 / executed as f64
         );
         println!("{:<18} {:>8} {:>6} {:>7} {:>8} {:>7}  status", "template", "copies", "depth", "gates", "live-ins", "advice");
-        for (tm, copies, st, status) in &rows {
-            println!("{:<18} {:>8} {:>6} {:>7} {:>8} {:>7}  {status}", tm.name, copies, st.depth, st.ops, st.live_ins, st.advice);
+        for (tm, copies, st, lay, status) in &rows {
+            println!("{:<18} {:>8} {:>6} {:>7} {:>8} {:>7}  {status}", tm.name, copies, lay.depth, lay.gates(), st.live_ins, st.advice);
         }
         if tr.poison_inputs > 0 {
             println!("note: {} region input(s) were poison and read as 0", tr.poison_inputs);

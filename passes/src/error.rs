@@ -19,6 +19,9 @@ pub enum PassError {
     /// A region the lowering cannot express.
     #[error("{0}")]
     Lower(#[from] crate::lower::LowerError),
+    /// Layering a template failed (an internal error).
+    #[error("{0}")]
+    Layer(#[from] crate::layer::LayerError),
     /// Internal: a pass left IR that does not verify.
     #[error("internal error: the IR after pass '{pass}' does not verify:\n{errors}")]
     Verify { pass: &'static str, errors: VerifierErrors },

@@ -19,12 +19,23 @@ pub enum Stage {
     Classes,
     Regions,
     Groups,
+    Templates,
+    Layered,
 }
 
 impl Stage {
     /// Every stage, in pipeline order.
-    pub const ALL: [Stage; 7] =
-        [Stage::Ir, Stage::Cfg, Stage::Loops, Stage::Liveness, Stage::Classes, Stage::Regions, Stage::Groups];
+    pub const ALL: [Stage; 9] = [
+        Stage::Ir,
+        Stage::Cfg,
+        Stage::Loops,
+        Stage::Liveness,
+        Stage::Classes,
+        Stage::Regions,
+        Stage::Groups,
+        Stage::Templates,
+        Stage::Layered,
+    ];
 
     /// The `--stage` spelling.
     pub fn name(self) -> &'static str {
@@ -36,6 +47,8 @@ impl Stage {
             Stage::Classes => "classes",
             Stage::Regions => "regions",
             Stage::Groups => "groups",
+            Stage::Templates => "templates",
+            Stage::Layered => "layered",
         }
     }
 
@@ -65,6 +78,8 @@ pub struct DumpRequest<'a> {
     pub after: Option<&'a str>,
     /// Arguments for stages that run the program.
     pub args: &'a [Arg],
+    /// For `templates` and `layered`: every node and every gate, not only the summaries.
+    pub full: bool,
     pub exec: ExecOptions,
 }
 
@@ -134,6 +149,27 @@ pub fn render(m: &Module, req: &DumpRequest) -> Result<String, PassError> {
         Stage::Groups => {
             let g = group_trace(&t, req.grouping, req.args, &req.exec)?;
             let _ = write!(s, "{g}");
+        }
+        Stage::Templates | Stage::Layered => {
+            let templates = crate::lower::lower_module(&t, req.grouping, &crate::lower::default_range_check())?;
+            let _ = writeln!(s, "{} templates ({} grouping)", templates.len(), req.grouping.name());
+            for tm in &templates {
+                match (req.stage, req.full) {
+                    (Stage::Templates, false) => {
+                        let _ = write!(s, "\n{tm}");
+                    }
+                    (Stage::Templates, true) => {
+                        let _ = write!(s, "\n{tm:#}");
+                    }
+                    (_, full) => {
+                        let l = crate::layer::layer::<tessera_gkr::Fr>(tm)?;
+                        let _ = write!(s, "\n{l}");
+                        if full {
+                            let _ = write!(s, "{}", l.circuit);
+                        }
+                    }
+                }
+            }
         }
     }
     Ok(s)

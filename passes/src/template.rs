@@ -403,8 +403,9 @@ pub fn to_u128<F: PrimeField>(x: &F) -> Option<u128> {
 }
 
 impl fmt::Display for Template {
-    /// The header with statistics, the inputs, every node with the instruction it lowers,
-    /// then residuals and records.
+    /// The header with statistics, the inputs, per instruction what its lowering costs, then
+    /// the records. The alternate form (`{:#}`) lists every node under the instruction it
+    /// lowers, and every residual.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let s = self.stats();
         writeln!(
@@ -426,28 +427,63 @@ impl fmt::Display for Template {
             s.record_outputs,
             s.memory_accesses
         )?;
-        let mut last_origin = u32::MAX;
-        let mut line = String::new();
-        for (i, op) in self.ops.iter().enumerate() {
-            let o = self.op_origin[i];
-            if o != last_origin && o != u32::MAX {
-                let org = &self.origins[o as usize];
-                writeln!(f, "  ; {}", org.inst)?;
+        let live: Vec<String> = self
+            .inputs
+            .iter()
+            .filter_map(|k| match k {
+                InputKind::LiveIn(n) => Some(n.clone()),
+                _ => None,
+            })
+            .collect();
+        writeln!(f, "  inputs: enabled, step, member, live-ins [{}], {} advice", live.join(", "), self.hints.len())?;
+        if !f.alternate() {
+            // One line per instruction: what its lowering costs.
+            let n = self.origins.len();
+            let (mut ops, mut muls, mut advice, mut res) = (vec![0usize; n + 1], vec![0usize; n + 1], vec![0usize; n + 1], vec![0usize; n + 1]);
+            let slot = |o: u32| if o == u32::MAX { n } else { o as usize };
+            for (i, op) in self.ops.iter().enumerate() {
+                let k = slot(self.op_origin[i]);
+                ops[k] += 1;
+                match op {
+                    Op::Mul(..) => muls[k] += 1,
+                    Op::Input(j) if matches!(self.inputs[*j as usize], InputKind::Advice(_)) => advice[k] += 1,
+                    _ => {}
+                }
             }
-            last_origin = o;
-            line.clear();
-            match *op {
-                Op::Input(k) => write!(line, "input {k} ({})", self.input_name(k))?,
-                Op::Const(c) => write!(line, "const {c}")?,
-                Op::Add(a, b) => write!(line, "add {a}, {b}")?,
-                Op::Sub(a, b) => write!(line, "sub {a}, {b}")?,
-                Op::Mul(a, b) => write!(line, "mul {a}, {b}")?,
-                Op::Scale(c, a) => write!(line, "scale {c}, {a}")?,
+            for r in &self.residuals {
+                res[r.origin.map(|o| o as usize).unwrap_or(n)] += 1;
             }
-            writeln!(f, "  n{i} = {line}")?;
-        }
-        for r in &self.residuals {
-            writeln!(f, "  residual {}: {}", r.node, r.what)?;
+            for k in 0..=n {
+                if ops[k] == 0 && res[k] == 0 {
+                    continue;
+                }
+                let what = if k == n { "(template)".to_string() } else { self.origins[k].inst.clone() };
+                writeln!(f, "  {what:<48} ; {} ops, {} mul, {} advice, {} residuals", ops[k], muls[k], advice[k], res[k])?;
+            }
+        } else {
+            let mut last_origin = u32::MAX;
+            let mut line = String::new();
+            for (i, op) in self.ops.iter().enumerate() {
+                let o = self.op_origin[i];
+                if o != last_origin && o != u32::MAX {
+                    let org = &self.origins[o as usize];
+                    writeln!(f, "  ; {}", org.inst)?;
+                }
+                last_origin = o;
+                line.clear();
+                match *op {
+                    Op::Input(k) => write!(line, "input {k} ({})", self.input_name(k))?,
+                    Op::Const(c) => write!(line, "const {c}")?,
+                    Op::Add(a, b) => write!(line, "add {a}, {b}")?,
+                    Op::Sub(a, b) => write!(line, "sub {a}, {b}")?,
+                    Op::Mul(a, b) => write!(line, "mul {a}, {b}")?,
+                    Op::Scale(c, a) => write!(line, "scale {c}, {a}")?,
+                }
+                writeln!(f, "  n{i} = {line}")?;
+            }
+            for r in &self.residuals {
+                writeln!(f, "  residual {}: {}", r.node, r.what)?;
+            }
         }
         let rec = |f: &mut fmt::Formatter<'_>, name: &str, r: &StateRecord| {
             let fields: Vec<String> =

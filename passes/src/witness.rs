@@ -9,8 +9,9 @@ use crate::lower::{self, RangeCheck, RegionTemplate};
 use crate::pass::{Grouping, Module};
 use crate::template::{from_i128, to_u128, HintSource, InputKind, Op, Residual, Template, TS_STEP_SHIFT};
 use ark_ff::PrimeField;
-use indexmap::IndexMap;
+use crate::layer::{layer, LayerError, Layered};
 use rayon::prelude::*;
+use tessera_gkr::{Fr, LayeredCircuit};
 use std::collections::HashMap;
 use std::sync::Arc;
 use tessera_ir::exec::{self, Arg, ExecOptions, FrameView, MemEvent, Observer, Outcome};
@@ -221,20 +222,7 @@ fn opcode_trace(
 ) -> Result<Trace, PassError> {
     use tessera_gkr::Fr;
     let f = &m.program.funcs[m.entry];
-    let mut keys: IndexMap<String, usize> = IndexMap::new();
-    let mut templates = Vec::new();
-    for &b in &f.layout {
-        if !classes.of_block.contains_key(&b) {
-            continue;
-        }
-        for &i in &f.blocks[b].insts {
-            let k = lower::opcode_key(f, i);
-            if !keys.contains_key(&k) {
-                keys.insert(k, templates.len());
-                templates.push(lower::lower_opcode(&m.program, f, b, i, range)?);
-            }
-        }
-    }
+    let (keys, templates) = lower::lower_opcodes(&m.program, f, classes, range)?;
     let maps = event_map(f);
     let mut copies: Vec<Vec<CopyTrace>> = vec![Vec::new(); templates.len()];
     let mut all: Vec<(u64, usize, CopyTrace)> = Vec::new();
@@ -411,31 +399,71 @@ pub struct TemplateCheck {
     pub failure: Option<(usize, Residual)>,
     /// A copy whose witness could not be computed.
     pub witness_error: Option<WitnessError>,
+    /// A copy on which the layered circuit's outputs differ from the template's: copy index
+    /// and output index.
+    pub layered_mismatch: Option<(usize, usize)>,
+}
+
+impl TemplateCheck {
+    /// True when every copy passed.
+    pub fn ok(&self) -> bool {
+        self.failure.is_none() && self.witness_error.is_none() && self.layered_mismatch.is_none()
+    }
+}
+
+enum CopyFault {
+    Residual(Residual),
+    Layered(usize),
+}
+
+/// The first output where the layered circuit disagrees with the template on `row`.
+fn layered_disagrees<F: PrimeField>(t: &Template, vals: &[F], lc: &LayeredCircuit<F>, row: &[F]) -> Option<usize> {
+    let mut input = row.to_vec();
+    input.resize(lc.input_width, F::zero());
+    let layers = lc.evaluate_copy(&input).ok()?;
+    let top = layers.last()?;
+    t.outputs().iter().enumerate().find(|(j, n)| top[*j] != vals[n.0 as usize]).map(|(j, _)| j)
 }
 
 /// Evaluates `t` on every copy's witness (and one padding copy) and finds the first non-zero
-/// residual.
-pub fn check_template<F: PrimeField>(t: &Template, copies: &[CopyTrace], memory: &[MemRecord]) -> TemplateCheck {
+/// residual; with `layered`, also evaluates the layered circuit on every copy and compares
+/// every output.
+pub fn check_template<F: PrimeField>(
+    t: &Template,
+    layered: Option<&LayeredCircuit<F>>,
+    copies: &[CopyTrace],
+    memory: &[MemRecord],
+) -> TemplateCheck {
+    let fault = |k: usize, row: &[F]| -> Option<(usize, CopyFault)> {
+        let vals = t.eval::<F>(row);
+        if let Some(r) = t.first_failing(&vals) {
+            return Some((k, CopyFault::Residual(r.clone())));
+        }
+        layered.and_then(|lc| layered_disagrees(t, &vals, lc, row)).map(|j| (k, CopyFault::Layered(j)))
+    };
     let res = copies
         .par_iter()
         .enumerate()
         .map(|(k, ct)| {
             let mem = &memory[ct.mem.0 as usize..ct.mem.1 as usize];
             let wk = walk::<F>(t, ct, mem, false).map_err(|what| WitnessError::Bad { template: t.name.clone(), copy: k, what })?;
-            let vals = t.eval::<F>(&wk.inputs);
-            Ok(t.first_failing(&vals).map(|r| (k, r.clone())))
+            Ok(fault(k, &wk.inputs))
         })
-        .find_first(|r: &Result<Option<(usize, Residual)>, WitnessError>| !matches!(r, Ok(None)));
-    let mut out = TemplateCheck { copies: copies.len(), failure: None, witness_error: None };
-    match res {
-        Some(Ok(f)) => out.failure = f,
-        Some(Err(e)) => out.witness_error = Some(e),
-        None => {
-            // A padding copy must satisfy every residual too.
-            let zeros = vec![F::zero(); t.num_inputs()];
-            let vals = t.eval::<F>(&zeros);
-            out.failure = t.first_failing(&vals).map(|r| (copies.len(), r.clone()));
+        .find_first(|r: &Result<Option<(usize, CopyFault)>, WitnessError>| !matches!(r, Ok(None)));
+    let mut out = TemplateCheck { copies: copies.len(), failure: None, witness_error: None, layered_mismatch: None };
+    let found = match res {
+        Some(Ok(f)) => f,
+        Some(Err(e)) => {
+            out.witness_error = Some(e);
+            None
         }
+        // A padding copy must pass too.
+        None => fault(copies.len(), &vec![F::zero(); t.num_inputs()]),
+    };
+    match found {
+        Some((k, CopyFault::Residual(r))) => out.failure = Some((k, r)),
+        Some((k, CopyFault::Layered(j))) => out.layered_mismatch = Some((k, j)),
+        None => {}
     }
     out
 }
@@ -449,11 +477,15 @@ pub fn committed_elements(tr: &Trace) -> u64 {
         .sum()
 }
 
-/// Checks every template of a trace over the default field.
-pub fn check_trace(tr: &Trace) -> Vec<TemplateCheck> {
+/// Checks every template of a trace over the default field, in the template evaluator and
+/// in its layered circuit.
+pub fn check_trace(tr: &Trace) -> Result<Vec<(TemplateCheck, Layered<Fr>)>, LayerError> {
     tr.templates
         .iter()
         .zip(&tr.copies)
-        .map(|(t, c)| check_template::<tessera_gkr::Fr>(t, c, &tr.memory))
+        .map(|(t, c)| {
+            let l = layer::<Fr>(t)?;
+            Ok((check_template::<Fr>(t, Some(&l.circuit), c, &tr.memory), l))
+        })
         .collect()
 }

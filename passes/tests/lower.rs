@@ -71,8 +71,8 @@ fn honest(m: &Module, args: &[u64], what: &str) {
     let tr = trace(&t, Grouping::Block, &args, &ExecOptions::default(), &default_range_check());
     match (want, tr) {
         (Ok(out), Ok(tr)) => {
-            for (ck, tm) in check_trace(&tr).iter().zip(&tr.templates) {
-                assert!(ck.failure.is_none() && ck.witness_error.is_none(), "{what} {args:?}: {ck:?}\n{tm}");
+            for ((ck, _), tm) in check_trace(&tr).unwrap().iter().zip(&tr.templates) {
+                assert!(ck.ok(), "{what} {args:?}: {ck:?}\n{tm}");
             }
             let tm = &tr.templates[0];
             let ct = &tr.copies[0][0];

@@ -1,6 +1,7 @@
 //! Snapshots of every middle-end stage for every accepted testdata program: `cfg`, `loops`,
 //! `liveness`, `classes`, `regions` (region grouping) and `groups` in all three grouping modes
-//! (for the program's first run line). Snapshots live in `snapshots/<stage>/`.
+//! (for the program's first run line), `templates` and `layered` (region grouping) and
+//! `templates-opcode`. Snapshots live in `snapshots/<stage>/`.
 
 #[path = "../../tests/common/testdata.rs"]
 mod testdata;
@@ -26,6 +27,7 @@ fn dump(path: &Path, stage: Stage, grouping: Grouping) -> String {
         config: PassConfig::default(),
         after: None,
         args: &args,
+        full: false,
         exec: ExecOptions::default(),
     };
     render(&m, &req).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
@@ -74,6 +76,21 @@ fn groups_region() {
 #[test]
 fn groups_block() {
     snapshot_stage("groups-block", Stage::Groups, Grouping::Block);
+}
+
+#[test]
+fn templates() {
+    snapshot_stage("templates", Stage::Templates, Grouping::Region);
+}
+
+#[test]
+fn layered() {
+    snapshot_stage("layered", Stage::Layered, Grouping::Region);
+}
+
+#[test]
+fn templates_opcode() {
+    snapshot_stage("templates-opcode", Stage::Templates, Grouping::Opcode);
 }
 
 #[test]

@@ -85,6 +85,8 @@ struct Ctx<'a> {
     origin: Option<Origin>,
     namer: Namer,
     insts: Vec<InstNodes>,
+    /// The immediates read as inputs (opcode templates), in order.
+    imm_nodes: Vec<Node>,
 }
 
 /// Global addresses as the interpreter lays them out.
@@ -123,6 +125,7 @@ impl<'a> Ctx<'a> {
             origin: None,
             namer: Namer::new(f),
             insts: Vec::new(),
+            imm_nodes: Vec::new(),
         };
         c.accesses = c.b.c(0);
         let step = c.b.step;
@@ -162,7 +165,11 @@ impl<'a> Ctx<'a> {
     fn imm(&mut self, v: i128) -> Node {
         match self.imm {
             Imm::Const => self.b.c(v),
-            Imm::Input => self.b.live_in(),
+            Imm::Input => {
+                let n = self.b.live_in();
+                self.imm_nodes.push(n);
+                n
+            }
         }
     }
 
@@ -793,6 +800,41 @@ pub fn immediates(f: &Function, i: Inst) -> Vec<i128> {
     }
 }
 
+/// The opcode templates of every reachable instruction of `f`, keyed by [`opcode_key`], in
+/// layout order.
+pub fn lower_opcodes(
+    p: &Program,
+    f: &Function,
+    classes: &Classes,
+    range: &Arc<dyn RangeCheck>,
+) -> Result<(indexmap::IndexMap<String, usize>, Vec<Template>), LowerError> {
+    let mut keys = indexmap::IndexMap::new();
+    let mut templates = Vec::new();
+    for &b in &f.layout {
+        if !classes.of_block.contains_key(&b) {
+            continue;
+        }
+        for &i in &f.blocks[b].insts {
+            let k = opcode_key(f, i);
+            if !keys.contains_key(&k) {
+                keys.insert(k, templates.len());
+                templates.push(lower_opcode(p, f, b, i, range)?);
+            }
+        }
+    }
+    Ok((keys, templates))
+}
+
+/// The templates of a module after `grouping`'s pipeline: one per class, or one per opcode.
+pub fn lower_module(m: &crate::Module, grouping: crate::Grouping, range: &Arc<dyn RangeCheck>) -> Result<Vec<Template>, LowerError> {
+    let f = &m.program.funcs[m.entry];
+    let classes = Classes::compute(&m.program, f);
+    match grouping {
+        crate::Grouping::Opcode => Ok(lower_opcodes(&m.program, f, &classes, range)?.1),
+        _ => Ok(lower_classes(&m.program, f, &classes, range)?.into_iter().map(|r| r.template).collect()),
+    }
+}
+
 /// An opcode template: instruction `i` with its operands, then its immediates, as inputs.
 /// Records are register-machine style: the consumed record holds the operands read, the
 /// produced one the result written (tag, step and sp as in state records).
@@ -869,6 +911,8 @@ pub fn lower_opcode(p: &Program, f: &Function, b: Block, i: Inst, range: &Arc<dy
     let enabled = cx.b.enabled;
     let mut consumed = vec![tag, cx.b.step, sp_in];
     consumed.extend(&read);
+    // Immediates come from the program, like the opcode: the glue checks them against it.
+    consumed.extend(cx.imm_nodes.iter().copied());
     let mut produced = vec![tag, step1, cx.sp];
     produced.extend(written);
     Ok(cx.b.finish(StateRecord { active: enabled, fields: consumed }, StateRecord { active: enabled, fields: produced }, 1, 1))
