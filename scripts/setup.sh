@@ -16,3 +16,7 @@ $T dump testdata/collatz_branches.c --entry collatz_hash --stage groups -- 27
 echo
 echo "== the same with --grouping block (header, both arms and latch are separate classes)"
 $T dump testdata/collatz_branches.c --entry collatz_hash --stage groups --grouping block -- 27
+echo
+echo "== tessera check testdata/collatz_branches.c --entry collatz_hash -- 27"
+echo "   (every class lowered to an arithmetic template; every copy's witness satisfies it)"
+$T check testdata/collatz_branches.c --entry collatz_hash -- 27
