@@ -37,7 +37,13 @@ fn honest_witnesses_satisfy_every_template() {
                 let tr = traced(&p, run, g);
                 for ((ck, _), t) in check_trace(&tr).unwrap().iter().zip(&tr.templates) {
                     if !ck.ok() {
-                        failures.push(format!("{} [{}] {} template {}: {ck:?}", p.name(), run.describe(), g.name(), t.name));
+                        failures.push(format!(
+                            "{} [{}] {} template {}: {ck:?}",
+                            p.name(),
+                            run.describe(),
+                            g.name(),
+                            t.name
+                        ));
                     }
                 }
             }
@@ -92,11 +98,21 @@ fn tampered_witnesses_are_caught() {
                 let mut report = |kind: usize, what: String, caught: bool| {
                     counts[kind] += 1;
                     if !caught {
-                        failures.push(format!("{} {} {}: {} {what} not caught", p.name(), g.name(), t.name, names[kind]));
+                        failures.push(format!(
+                            "{} {} {}: {} {what} not caught",
+                            p.name(),
+                            g.name(),
+                            t.name,
+                            names[kind]
+                        ));
                     }
                 };
                 // Flip every kind of bit once.
-                for (kind, whats) in [(0usize, &["bit", "sum", "product"][..]), (1, &["carry", "borrow"]), (2, &["less than", "signed less than"])] {
+                for (kind, whats) in [
+                    (0usize, &["bit", "sum", "product"][..]),
+                    (1, &["carry", "borrow"]),
+                    (2, &["less than", "signed less than"]),
+                ] {
                     if let Some(&i) = advice_named(t, whats).first() {
                         let mut r = row.clone();
                         r[i] = one - r[i];
@@ -108,7 +124,8 @@ fn tampered_witnesses_are_caught() {
                 if !qs.is_empty() {
                     let w = qs.windows(2).take_while(|p| p[1] == p[0] + 1).count() + 1;
                     let bits = &qs[..w];
-                    let q: u128 = bits.iter().enumerate().map(|(j, &i)| if row[i] == one { 1u128 << j } else { 0 }).sum();
+                    let q: u128 =
+                        bits.iter().enumerate().map(|(j, &i)| if row[i] == one { 1u128 << j } else { 0 }).sum();
                     let q2 = if q + 1 < (1u128 << w) { q + 1 } else { q - 1 };
                     let mut r = row.clone();
                     for (j, &i) in bits.iter().enumerate() {

@@ -52,6 +52,20 @@ pub enum Op {
     Scale(i128, Node),
 }
 
+impl Op {
+    /// The op's value given the values of the nodes before it and, for an input, `input(k)`.
+    pub fn apply<F: PrimeField>(&self, values: &[F], input: impl FnOnce(u32) -> F) -> F {
+        match *self {
+            Op::Input(k) => input(k),
+            Op::Const(c) => from_i128::<F>(c),
+            Op::Add(a, b) => values[a.0 as usize] + values[b.0 as usize],
+            Op::Sub(a, b) => values[a.0 as usize] - values[b.0 as usize],
+            Op::Mul(a, b) => values[a.0 as usize] * values[b.0 as usize],
+            Op::Scale(c, a) => from_i128::<F>(c) * values[a.0 as usize],
+        }
+    }
+}
+
 /// What a per-copy input holds.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum InputKind {
@@ -282,14 +296,7 @@ impl Template {
     pub fn eval<F: PrimeField>(&self, inputs: &[F]) -> Vec<F> {
         let mut v: Vec<F> = Vec::with_capacity(self.ops.len());
         for op in &self.ops {
-            let x = match *op {
-                Op::Input(k) => inputs[k as usize],
-                Op::Const(c) => from_i128::<F>(c),
-                Op::Add(a, b) => v[a.0 as usize] + v[b.0 as usize],
-                Op::Sub(a, b) => v[a.0 as usize] - v[b.0 as usize],
-                Op::Mul(a, b) => v[a.0 as usize] * v[b.0 as usize],
-                Op::Scale(c, a) => from_i128::<F>(c) * v[a.0 as usize],
-            };
+            let x = op.apply(&v, |k| inputs[k as usize]);
             v.push(x);
         }
         v
@@ -439,7 +446,8 @@ impl fmt::Display for Template {
         if !f.alternate() {
             // One line per instruction: what its lowering costs.
             let n = self.origins.len();
-            let (mut ops, mut muls, mut advice, mut res) = (vec![0usize; n + 1], vec![0usize; n + 1], vec![0usize; n + 1], vec![0usize; n + 1]);
+            let (mut ops, mut muls, mut advice, mut res) =
+                (vec![0usize; n + 1], vec![0usize; n + 1], vec![0usize; n + 1], vec![0usize; n + 1]);
             let slot = |o: u32| if o == u32::MAX { n } else { o as usize };
             for (i, op) in self.ops.iter().enumerate() {
                 let k = slot(self.op_origin[i]);
@@ -458,7 +466,11 @@ impl fmt::Display for Template {
                     continue;
                 }
                 let what = if k == n { "(template)".to_string() } else { self.origins[k].inst.clone() };
-                writeln!(f, "  {what:<48} ; {} ops, {} mul, {} advice, {} residuals", ops[k], muls[k], advice[k], res[k])?;
+                writeln!(
+                    f,
+                    "  {what:<48} ; {} ops, {} mul, {} advice, {} residuals",
+                    ops[k], muls[k], advice[k], res[k]
+                )?;
             }
         } else {
             let mut last_origin = u32::MAX;
@@ -493,11 +505,8 @@ impl fmt::Display for Template {
         rec(f, "consumes", &self.consumed)?;
         rec(f, "produces", &self.produced)?;
         for (k, a) in self.memory.iter().enumerate() {
-            let cells: Vec<String> = a
-                .cells
-                .iter()
-                .map(|c| format!("({}, {}->{}, {})", c.addr, c.old, c.new, c.ts_prev))
-                .collect();
+            let cells: Vec<String> =
+                a.cells.iter().map(|c| format!("({}, {}->{}, {})", c.addr, c.old, c.new, c.ts_prev)).collect();
             writeln!(
                 f,
                 "  mem{k} {} if {} at ts {}: {}",

@@ -5,15 +5,15 @@
 
 use crate::canon::Classes;
 use crate::error::PassError;
+use crate::layer::{layer, LayerError, Layered};
 use crate::lower::{self, RangeCheck, RegionTemplate};
 use crate::pass::{Grouping, Module};
-use crate::template::{from_i128, to_u128, HintSource, InputKind, Op, Residual, Template, TS_STEP_SHIFT};
+use crate::template::{to_u128, HintSource, InputKind, Op, Residual, Template, TS_STEP_SHIFT};
 use ark_ff::PrimeField;
-use crate::layer::{layer, LayerError, Layered};
 use rayon::prelude::*;
-use tessera_gkr::{Fr, LayeredCircuit};
 use std::collections::HashMap;
 use std::sync::Arc;
+use tessera_gkr::{Fr, LayeredCircuit};
 use tessera_ir::exec::{self, Arg, ExecOptions, FrameView, MemEvent, Observer, Outcome};
 use tessera_ir::{Block, Function, InstKind, ValueDef};
 
@@ -115,7 +115,13 @@ impl Observer for Recorder<'_> {
             }
             inputs.resize(class.input_width() + self.has_sp as usize, 0);
             let start = self.memory.len() as u32;
-            self.copies[c].push(CopyTrace { step: self.step, member: m as u32, inputs, mem: (start, start), first_inst: self.inst_base });
+            self.copies[c].push(CopyTrace {
+                step: self.step,
+                member: m as u32,
+                inputs,
+                mem: (start, start),
+                first_inst: self.inst_base,
+            });
             self.cur = Some((c, self.copies[c].len() - 1));
         }
         self.step += 1;
@@ -124,7 +130,8 @@ impl Observer for Recorder<'_> {
     fn mem(&mut self, ev: &MemEvent) {
         let ts = if self.opcode {
             let b = self.cur_block.expect("an access happens inside a block");
-            let (pos, j) = self.event_map.get(&b).and_then(|m| m.get(self.in_block as usize)).copied().unwrap_or((0, 0));
+            let (pos, j) =
+                self.event_map.get(&b).and_then(|m| m.get(self.in_block as usize)).copied().unwrap_or((0, 0));
             ((self.inst_base + pos as u64) << TS_STEP_SHIFT) + 1 + j as u64
         } else {
             ((self.step - 1) << TS_STEP_SHIFT) + 1 + self.in_block
@@ -147,7 +154,10 @@ fn event_map(f: &Function) -> HashMap<Block, Vec<(u32, u32)>> {
         let mut v = Vec::new();
         for (pos, &i) in f.blocks[b].insts.iter().enumerate() {
             let n = match &f.insts[i].kind {
-                InstKind::Load { .. } | InstKind::Store { .. } | InstKind::PredLoad { .. } | InstKind::PredStore { .. } => 1,
+                InstKind::Load { .. }
+                | InstKind::Store { .. }
+                | InstKind::PredLoad { .. }
+                | InstKind::PredStore { .. } => 1,
                 InstKind::MemCopy { len, .. } => match f.values[*len].def {
                     ValueDef::Const(c) => 2 * c,
                     _ => 0,
@@ -179,7 +189,8 @@ pub fn trace(
     let f = &m.program.funcs[m.entry];
     let classes = Classes::compute(&m.program, f);
     let regions = lower::lower_classes(&m.program, f, &classes, range)?;
-    let has_sp = f.layout.iter().flat_map(|&b| &f.blocks[b].insts).any(|&i| matches!(f.insts[i].kind, InstKind::Alloca { .. }));
+    let has_sp =
+        f.layout.iter().flat_map(|&b| &f.blocks[b].insts).any(|&i| matches!(f.insts[i].kind, InstKind::Alloca { .. }));
     let opcode = grouping == Grouping::Opcode;
     let mut rec = Recorder {
         classes: &classes,
@@ -297,71 +308,71 @@ pub fn walk<F: PrimeField>(t: &Template, ct: &CopyTrace, mem: &[MemRecord], leni
     let mut cursor = 0usize;
     let mut args: Vec<u128> = Vec::new();
     for op in &t.ops {
-        let x = match *op {
-            Op::Input(k) => match &t.inputs[k as usize] {
-                InputKind::Advice(h) => {
-                    let hint = &t.hints[*h as usize];
-                    let v = match &hint.src {
-                        HintSource::Compute { args: a, f } => {
-                            args.clear();
-                            let mut ok = true;
-                            for n in a {
-                                match to_u128(&values[n.0 as usize]) {
-                                    Some(x) => args.push(x),
-                                    None => {
-                                        ok = false;
-                                        args.push(0)
-                                    }
-                                }
-                            }
-                            if !ok && !lenient {
-                                return Err(format!("hint `{}` has an argument that is not a small integer", hint.what));
-                            }
-                            F::from(f(&args))
-                        }
-                        HintSource::Inverse(n) => values[n.0 as usize].inverse().unwrap_or(F::zero()),
-                        HintSource::MemOld { access, byte } | HintSource::MemTsPrev { access, byte } => {
-                            let a = *access as usize;
-                            if !assigned[a] {
-                                assigned[a] = true;
-                                let acc = &t.memory[a];
-                                if values[acc.active.0 as usize].is_one() {
-                                    if cursor >= mem.len() {
-                                        if !lenient {
-                                            return Err(format!("memory access mem{a} has no event in the trace"));
-                                        }
-                                    } else {
-                                        let ev = &mem[cursor].ev;
-                                        if !lenient && (ev.write != acc.write || ev.len as usize != acc.cells.len()) {
-                                            return Err(format!("memory access mem{a} does not match the trace's event {ev:?}"));
-                                        }
-                                        event_of[a] = Some(cursor);
-                                        cursor += 1;
-                                    }
-                                }
-                            }
-                            match event_of[a] {
-                                None => F::zero(),
-                                Some(e) => {
-                                    let r = &mem[e];
-                                    match hint.src {
-                                        HintSource::MemOld { .. } => F::from((r.ev.old >> (8 * *byte as u32)) & 0xff),
-                                        _ => F::from(r.ts_prev[*byte as usize]),
-                                    }
+        let Op::Input(k) = *op else {
+            let x = op.apply(&values, |_| F::zero());
+            values.push(x);
+            continue;
+        };
+        let x = match &t.inputs[k as usize] {
+            InputKind::Advice(h) => {
+                let hint = &t.hints[*h as usize];
+                let v = match &hint.src {
+                    HintSource::Compute { args: a, f } => {
+                        args.clear();
+                        let mut ok = true;
+                        for n in a {
+                            match to_u128(&values[n.0 as usize]) {
+                                Some(x) => args.push(x),
+                                None => {
+                                    ok = false;
+                                    args.push(0)
                                 }
                             }
                         }
-                    };
-                    inputs[k as usize] = v;
-                    v
-                }
-                _ => inputs[k as usize],
-            },
-            Op::Const(c) => from_i128::<F>(c),
-            Op::Add(a, b) => values[a.0 as usize] + values[b.0 as usize],
-            Op::Sub(a, b) => values[a.0 as usize] - values[b.0 as usize],
-            Op::Mul(a, b) => values[a.0 as usize] * values[b.0 as usize],
-            Op::Scale(c, a) => from_i128::<F>(c) * values[a.0 as usize],
+                        if !ok && !lenient {
+                            return Err(format!("hint `{}` has an argument that is not a small integer", hint.what));
+                        }
+                        F::from(f(&args))
+                    }
+                    HintSource::Inverse(n) => values[n.0 as usize].inverse().unwrap_or(F::zero()),
+                    HintSource::MemOld { access, byte } | HintSource::MemTsPrev { access, byte } => {
+                        let a = *access as usize;
+                        if !assigned[a] {
+                            assigned[a] = true;
+                            let acc = &t.memory[a];
+                            if values[acc.active.0 as usize].is_one() {
+                                if cursor >= mem.len() {
+                                    if !lenient {
+                                        return Err(format!("memory access mem{a} has no event in the trace"));
+                                    }
+                                } else {
+                                    let ev = &mem[cursor].ev;
+                                    if !lenient && (ev.write != acc.write || ev.len as usize != acc.cells.len()) {
+                                        return Err(format!(
+                                            "memory access mem{a} does not match the trace's event {ev:?}"
+                                        ));
+                                    }
+                                    event_of[a] = Some(cursor);
+                                    cursor += 1;
+                                }
+                            }
+                        }
+                        match event_of[a] {
+                            None => F::zero(),
+                            Some(e) => {
+                                let r = &mem[e];
+                                match hint.src {
+                                    HintSource::MemOld { .. } => F::from((r.ev.old >> (8 * *byte as u32)) & 0xff),
+                                    _ => F::from(r.ts_prev[*byte as usize]),
+                                }
+                            }
+                        }
+                    }
+                };
+                inputs[k as usize] = v;
+                v
+            }
+            _ => inputs[k as usize],
         };
         values.push(x);
     }
@@ -373,21 +384,26 @@ pub fn walk<F: PrimeField>(t: &Template, ct: &CopyTrace, mem: &[MemRecord], leni
 
 /// The witness table of one template: copy-major inputs of every copy, padded with zero
 /// copies (`enabled = 0`) to a power of two.
-pub fn witness_table<F: PrimeField>(t: &Template, copies: &[CopyTrace], memory: &[MemRecord]) -> Result<Vec<F>, WitnessError> {
+pub fn witness_table<F: PrimeField>(
+    t: &Template,
+    copies: &[CopyTrace],
+    memory: &[MemRecord],
+) -> Result<Vec<F>, WitnessError> {
     let w = t.num_inputs();
     let n = copies.len().max(1).next_power_of_two();
     let mut table = vec![F::zero(); n * w];
-    table
-        .par_chunks_mut(w)
-        .zip(copies.par_iter())
-        .enumerate()
-        .try_for_each(|(k, (row, ct))| -> Result<(), WitnessError> {
+    table.par_chunks_mut(w).zip(copies.par_iter()).enumerate().try_for_each(
+        |(k, (row, ct))| -> Result<(), WitnessError> {
             let mem = &memory[ct.mem.0 as usize..ct.mem.1 as usize];
-            let wk = walk::<F>(t, ct, mem, false)
-                .map_err(|what| WitnessError::Bad { template: t.name.clone(), copy: k, what })?;
+            let wk = walk::<F>(t, ct, mem, false).map_err(|what| WitnessError::Bad {
+                template: t.name.clone(),
+                copy: k,
+                what,
+            })?;
             row.copy_from_slice(&wk.inputs);
             Ok(())
-        })?;
+        },
+    )?;
     Ok(table)
 }
 
@@ -446,7 +462,11 @@ pub fn check_template<F: PrimeField>(
         .enumerate()
         .map(|(k, ct)| {
             let mem = &memory[ct.mem.0 as usize..ct.mem.1 as usize];
-            let wk = walk::<F>(t, ct, mem, false).map_err(|what| WitnessError::Bad { template: t.name.clone(), copy: k, what })?;
+            let wk = walk::<F>(t, ct, mem, false).map_err(|what| WitnessError::Bad {
+                template: t.name.clone(),
+                copy: k,
+                what,
+            })?;
             Ok(fault(k, &wk.inputs))
         })
         .find_first(|r: &Result<Option<(usize, CopyFault)>, WitnessError>| !matches!(r, Ok(None)));
@@ -470,11 +490,7 @@ pub fn check_template<F: PrimeField>(
 
 /// Committed field elements of a trace: every copy's live-ins and advice, padding included.
 pub fn committed_elements(tr: &Trace) -> u64 {
-    tr.templates
-        .iter()
-        .zip(&tr.copies)
-        .map(|(t, c)| (c.len().max(1).next_power_of_two() * t.num_inputs()) as u64)
-        .sum()
+    tr.templates.iter().zip(&tr.copies).map(|(t, c)| (c.len().max(1).next_power_of_two() * t.num_inputs()) as u64).sum()
 }
 
 /// Checks every template of a trace over the default field, in the template evaluator and

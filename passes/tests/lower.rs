@@ -143,7 +143,8 @@ fn exhaustive(m: &Module, nargs: usize, w: u32, what: &str) {
     let total = n.pow(nargs as u32);
     for code in 0..total {
         let args: Vec<u64> = (0..nargs).map(|k| (code / n.pow(k as u32)) % n).collect();
-        let want = run(&m.program, m.entry, &args.iter().map(|&a| Arg::Int(a)).collect::<Vec<_>>(), &ExecOptions::default());
+        let want =
+            run(&m.program, m.entry, &args.iter().map(|&a| Arg::Int(a)).collect::<Vec<_>>(), &ExecOptions::default());
         let expect: BTreeSet<u128> = match want {
             Ok(o) => [o.ret.unwrap().1 as u128].into(),
             Err(_) => BTreeSet::new(),
@@ -193,13 +194,18 @@ fn binops() -> Vec<(BinOp, Flags)> {
 fn bin_module(op: BinOp, flags: Flags, w: u32, u: Use, const_rhs: Option<u64>) -> Module {
     let ty = Type::Int(w as u8);
     let nparams = if const_rhs.is_some() { 1 } else { 2 };
-    one(&vec![ty; nparams], ty, |f, p| {
-        let rhs = match const_rhs {
-            Some(c) => f.const_value(ty, c),
-            None => p[1],
-        };
-        InstKind::Binary { op, flags, lhs: p[0], rhs }
-    }, u)
+    one(
+        &vec![ty; nparams],
+        ty,
+        |f, p| {
+            let rhs = match const_rhs {
+                Some(c) => f.const_value(ty, c),
+                None => p[1],
+            };
+            InstKind::Binary { op, flags, lhs: p[0], rhs }
+        },
+        u,
+    )
 }
 
 #[test]
@@ -329,20 +335,43 @@ fn intrinsic_module(op: Intrinsic, w: u32, flag: Option<bool>, u: Use) -> Module
     };
     let arity = op.arity();
     let nparams = if flag.is_some() { 1 } else { arity };
-    one(&vec![ty; nparams], rty, |f, p| {
-        let mut args: Vec<Value> = p.to_vec();
-        if let Some(fl) = flag {
-            args.push(f.const_value(Type::I1, fl as u64));
-        }
-        InstKind::Intrinsic { op, args }
-    }, u)
+    one(
+        &vec![ty; nparams],
+        rty,
+        |f, p| {
+            let mut args: Vec<Value> = p.to_vec();
+            if let Some(fl) = flag {
+                args.push(f.const_value(Type::I1, fl as u64));
+            }
+            InstKind::Intrinsic { op, args }
+        },
+        u,
+    )
 }
 
 fn intrinsics() -> Vec<(Intrinsic, Option<bool>)> {
     use Intrinsic::*;
     let mut v: Vec<(Intrinsic, Option<bool>)> = [
-        UMin, UMax, SMin, SMax, Ctpop, Bitreverse, Fshl, Fshr, UAddOverflow, SAddOverflow, USubOverflow,
-        SSubOverflow, UMulOverflow, SMulOverflow, UAddSat, SAddSat, USubSat, SSubSat, UCmp, SCmp,
+        UMin,
+        UMax,
+        SMin,
+        SMax,
+        Ctpop,
+        Bitreverse,
+        Fshl,
+        Fshr,
+        UAddOverflow,
+        SAddOverflow,
+        USubOverflow,
+        SSubOverflow,
+        UMulOverflow,
+        SMulOverflow,
+        UAddSat,
+        SAddSat,
+        USubSat,
+        SSubSat,
+        UCmp,
+        SCmp,
     ]
     .into_iter()
     .map(|o| (o, None))
@@ -402,14 +431,24 @@ fn select_and_freeze_follow_poison() {
     // select c, (add nsw a, b), a: poison only when c picks the overflowing arm.
     for u in [Use::Ret, Use::Freeze] {
         let ty = Type::Int(3);
-        let m = one(&[Type::I1, ty, ty], ty, |f, p| {
-            let b = f.layout[0];
-            let s = f
-                .push_inst(b, InstKind::Binary { op: BinOp::Add, flags: Flags::NSW, lhs: p[1], rhs: p[2] }, Some(ty), None)
-                .1
-                .unwrap();
-            InstKind::Select { cond: p[0], if_true: s, if_false: p[1] }
-        }, u);
+        let m = one(
+            &[Type::I1, ty, ty],
+            ty,
+            |f, p| {
+                let b = f.layout[0];
+                let s = f
+                    .push_inst(
+                        b,
+                        InstKind::Binary { op: BinOp::Add, flags: Flags::NSW, lhs: p[1], rhs: p[2] },
+                        Some(ty),
+                        None,
+                    )
+                    .1
+                    .unwrap();
+                InstKind::Select { cond: p[0], if_true: s, if_false: p[1] }
+            },
+            u,
+        );
         for c in 0..2 {
             for a in 0..8 {
                 for b in 0..8 {
@@ -422,7 +461,12 @@ fn select_and_freeze_follow_poison() {
             for a in 0..8 {
                 for b in 0..8 {
                     let args = [c, a, b];
-                    let want = run(&m.program, m.entry, &args.iter().map(|&x| Arg::Int(x)).collect::<Vec<_>>(), &ExecOptions::default());
+                    let want = run(
+                        &m.program,
+                        m.entry,
+                        &args.iter().map(|&x| Arg::Int(x)).collect::<Vec<_>>(),
+                        &ExecOptions::default(),
+                    );
                     let expect: BTreeSet<u128> = want.map(|o| [o.ret.unwrap().1 as u128].into()).unwrap_or_default();
                     assert_eq!(reachable(&t, &live(&order, &args)), expect, "select {u:?} {args:?}");
                 }

@@ -298,6 +298,32 @@ impl Builder {
         self.sub(s, p)
     }
 
+    /// `a XOR b` for bits: `a + b - 2ab`.
+    pub fn xor_bit(&mut self, a: Node, b: Node) -> Node {
+        let s = self.add(a, b);
+        let p = self.mul(a, b);
+        let p2 = self.scale(2, p);
+        self.sub(s, p2)
+    }
+
+    /// `sum xs`.
+    pub fn sum(&mut self, xs: &[Node]) -> Node {
+        let terms: Vec<(i128, Node)> = xs.iter().map(|&n| (1, n)).collect();
+        self.lin(&terms, 0)
+    }
+
+    /// 1 when some bit of `bits` is set.
+    pub fn any_set(&mut self, bits: &[Node]) -> Node {
+        let s = self.sum(bits);
+        self.is_nonzero(s)
+    }
+
+    /// 1 when some bit of `bits` differs from `t`.
+    pub fn any_differs(&mut self, bits: &[Node], t: Node) -> Node {
+        let xs: Vec<Node> = bits.iter().map(|&n| self.xor_bit(n, t)).collect();
+        self.any_set(&xs)
+    }
+
     /// `c ? t : f` for any nodes (`c` a bit): `f + c*(t - f)`.
     pub fn mux(&mut self, c: Node, t: Node, f: Node) -> Node {
         if t == f {
@@ -524,7 +550,13 @@ impl Builder {
     }
 
     /// The finished template.
-    pub fn finish(mut self, consumed: StateRecord, produced: StateRecord, members: usize, instructions: usize) -> Template {
+    pub fn finish(
+        mut self,
+        consumed: StateRecord,
+        produced: StateRecord,
+        members: usize,
+        instructions: usize,
+    ) -> Template {
         self.t.consumed = consumed;
         self.t.produced = produced;
         self.t.members = members;

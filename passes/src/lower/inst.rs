@@ -60,7 +60,6 @@ fn sub_overflow(b: &mut Builder, a: N, x: N, r: N, w: u32) -> N {
     b.add(t1, t2)
 }
 
-
 /// `(a + b) mod 2^w` and the carry.
 pub fn add_wrap(b: &mut Builder, x: N, y: N, w: u32) -> (N, N) {
     let r = b.fresh("sum", w, &[x, y], hint!(|v| (v[0] + v[1]) & mask(w) as u128));
@@ -133,25 +132,17 @@ pub fn binary(b: &mut Builder, op: BinOp, flags: Flags, x: &IVal, y: &IVal) -> I
     let (a, c) = (x.node, y.node);
     let with = |own: Poison| inherited.or(&own);
     match op {
-        BinOp::Add => {
-            let (r, carry) = add_wrap(b, a, c, w);
+        BinOp::Add | BinOp::Sub => {
+            // nuw: the carry (borrow) is set; nsw: the signed result overflows.
+            let add = op == BinOp::Add;
+            let (r, carry) = if add { add_wrap(b, a, c, w) } else { sub_wrap(b, a, c, w) };
             let mut own = Poison::none();
             if flags.contains(Flags::NUW) {
                 own = own.or(&Poison(vec![PTerm::Bit(carry)]));
             }
             if flags.contains(Flags::NSW) {
-                own = own.or(&b.lazy_poison(move |b| add_overflow(b, a, c, r, w)));
-            }
-            IVal { node: r, bits: w, poison: with(own) }
-        }
-        BinOp::Sub => {
-            let (r, borrow) = sub_wrap(b, a, c, w);
-            let mut own = Poison::none();
-            if flags.contains(Flags::NUW) {
-                own = own.or(&Poison(vec![PTerm::Bit(borrow)]));
-            }
-            if flags.contains(Flags::NSW) {
-                own = own.or(&b.lazy_poison(move |b| sub_overflow(b, a, c, r, w)));
+                let ov = if add { add_overflow } else { sub_overflow };
+                own = own.or(&b.lazy_poison(move |b| ov(b, a, c, r, w)));
             }
             IVal { node: r, bits: w, poison: with(own) }
         }
@@ -176,8 +167,8 @@ pub fn binary(b: &mut Builder, op: BinOp, flags: Flags, x: &IVal, y: &IVal) -> I
         }
         BinOp::UDiv | BinOp::URem => {
             b.require_defined(y, None, "divisor");
-            let q = b.fresh("quotient", w, &[a, c], hint!(|v| if v[1] == 0 { 0 } else { v[0] / v[1] }));
-            let r = b.fresh("remainder", w, &[a, c], hint!(|v| if v[1] == 0 { 0 } else { v[0] % v[1] }));
+            let q = b.fresh("quotient", w, &[a, c], hint!(|v| v[0].checked_div(v[1]).unwrap_or(0)));
+            let r = b.fresh("remainder", w, &[a, c], hint!(|v| v[0].checked_rem(v[1]).unwrap_or(0)));
             let qb = b.mul(q, c);
             let s = b.add(qb, r);
             let d = b.sub(a, s);
@@ -278,11 +269,7 @@ fn bitwise(b: &mut Builder, op: BinOp, a: N, c: N, w: u32) -> N {
                     let s = b.add(x, y);
                     b.sub(s, p)
                 }
-                _ => {
-                    let s = b.add(x, y);
-                    let p2 = b.scale(2, p);
-                    b.sub(s, p2)
-                }
+                _ => b.xor_bit(x, y),
             });
         }
     }
@@ -316,9 +303,27 @@ fn shift(b: &mut Builder, op: BinOp, flags: Flags, x: &IVal, y: &IVal) -> IVal {
         let wu = w as usize;
         let bits: Vec<N> = (0..wu)
             .map(|i| match op {
-                BinOp::Shl => if i >= k { ab[i - k] } else { zero },
-                BinOp::LShr => if i + k < wu { ab[i + k] } else { zero },
-                _ => if i + k < wu { ab[i + k] } else { ab[wu - 1] },
+                BinOp::Shl => {
+                    if i >= k {
+                        ab[i - k]
+                    } else {
+                        zero
+                    }
+                }
+                BinOp::LShr => {
+                    if i + k < wu {
+                        ab[i + k]
+                    } else {
+                        zero
+                    }
+                }
+                _ => {
+                    if i + k < wu {
+                        ab[i + k]
+                    } else {
+                        ab[wu - 1]
+                    }
+                }
             })
             .collect();
         let r = from_bits(b, bits);
@@ -327,37 +332,19 @@ fn shift(b: &mut Builder, op: BinOp, flags: Flags, x: &IVal, y: &IVal) -> IVal {
             BinOp::Shl => {
                 if flags.contains(Flags::NUW) && k > 0 {
                     let out: Vec<N> = ab[wu - k..].to_vec();
-                    own = own.or(&b.lazy_poison(move |b| {
-                        let terms: Vec<(i128, N)> = out.iter().map(|&n| (1, n)).collect();
-                        let s = b.lin(&terms, 0);
-                        b.is_nonzero(s)
-                    }));
+                    own = own.or(&b.lazy_poison(move |b| b.any_set(&out)));
                 }
                 if flags.contains(Flags::NSW) && k > 0 {
                     // The top k + 1 bits of a must all equal its sign.
                     let top = ab[wu - 1];
                     let out: Vec<N> = ab[wu - 1 - k..wu - 1].to_vec();
-                    own = own.or(&b.lazy_poison(move |b| {
-                        let mut acc = b.c(0);
-                        for &n in &out {
-                            let s = b.add(n, top);
-                            let p = b.mul(n, top);
-                            let p2 = b.scale(2, p);
-                            let xo = b.sub(s, p2);
-                            acc = b.add(acc, xo);
-                        }
-                        b.is_nonzero(acc)
-                    }));
+                    own = own.or(&b.lazy_poison(move |b| b.any_differs(&out, top)));
                 }
             }
             _ => {
                 if flags.contains(Flags::EXACT) && k > 0 {
                     let out: Vec<N> = ab[..k].to_vec();
-                    own = own.or(&b.lazy_poison(move |b| {
-                        let terms: Vec<(i128, N)> = out.iter().map(|&n| (1, n)).collect();
-                        let s = b.lin(&terms, 0);
-                        b.is_nonzero(s)
-                    }));
+                    own = own.or(&b.lazy_poison(move |b| b.any_set(&out)));
                 }
             }
         }
@@ -375,9 +362,7 @@ fn shift(b: &mut Builder, op: BinOp, flags: Flags, x: &IVal, y: &IVal) -> IVal {
     {
         let high = high.clone();
         own = own.or(&b.lazy_poison(move |b| {
-            let terms: Vec<(i128, N)> = high.iter().map(|&n| (1, n)).collect();
-            let h = b.lin(&terms, 0);
-            let hp = b.is_nonzero(h);
+            let hp = b.any_set(&high);
             if big == w {
                 hp
             } else {
@@ -540,26 +525,12 @@ pub fn cast(b: &mut Builder, op: CastOp, flags: Flags, x: &IVal, to: u32) -> IVa
             let mut v = IVal { node: r, bits: to, poison: p.clone() };
             if op == CastOp::Trunc && flags.contains(Flags::NUW) {
                 let hi: Vec<N> = bits[to as usize..].to_vec();
-                v.poison = v.poison.or(&b.lazy_poison(move |b| {
-                    let terms: Vec<(i128, N)> = hi.iter().map(|&n| (1, n)).collect();
-                    let s = b.lin(&terms, 0);
-                    b.is_nonzero(s)
-                }));
+                v.poison = v.poison.or(&b.lazy_poison(move |b| b.any_set(&hi)));
             }
             if op == CastOp::Trunc && flags.contains(Flags::NSW) {
+                // The dropped bits must all equal the result's sign.
                 let top: Vec<N> = bits[to as usize - 1..].to_vec();
-                v.poison = v.poison.or(&b.lazy_poison(move |b| {
-                    let t = top[0];
-                    let mut acc = b.c(0);
-                    for &n in &top[1..] {
-                        let s = b.add(n, t);
-                        let pr = b.mul(n, t);
-                        let p2 = b.scale(2, pr);
-                        let xo = b.sub(s, p2);
-                        acc = b.add(acc, xo);
-                    }
-                    b.is_nonzero(acc)
-                }));
+                v.poison = v.poison.or(&b.lazy_poison(move |b| b.any_differs(&top[1..], top[0])));
             }
             v
         }
@@ -613,8 +584,7 @@ pub fn intrinsic(b: &mut Builder, op: Intrinsic, args: &[IVal], rw: u32) -> IVal
         }
         Ctpop => {
             let bits = b.bits_of(a, w);
-            let terms: Vec<(i128, N)> = bits.iter().map(|&n| (1, n)).collect();
-            let node = b.lin(&terms, 0);
+            let node = b.sum(&bits);
             out(node, poison)
         }
         Ctlz | Cttz => {
@@ -702,14 +672,28 @@ pub fn intrinsic(b: &mut Builder, op: Intrinsic, args: &[IVal], rw: u32) -> IVal
                 hint!(|v| val(ops::intrinsic(Fshr, &[v[0] as u64, v[1] as u64, v[2] as u64], w, w))),
             );
             // (a:c) = top * 2^(w + m) + r * 2^m + rest with rest < 2^m, top < 2^(w - m).
-            let top = b.fresh("funnel top", w, &[a, c, sn], hint!(|v| {
-                let m = (v[2] % w as u128) as u32;
-                if m == 0 { v[0] } else { v[0] >> m }
-            }));
-            let rest = b.fresh("funnel rest", w, &[a, c, sn], hint!(|v| {
-                let m = (v[2] % w as u128) as u32;
-                v[1] & ((1u128 << m) - 1)
-            }));
+            let top = b.fresh(
+                "funnel top",
+                w,
+                &[a, c, sn],
+                hint!(|v| {
+                    let m = (v[2] % w as u128) as u32;
+                    if m == 0 {
+                        v[0]
+                    } else {
+                        v[0] >> m
+                    }
+                }),
+            );
+            let rest = b.fresh(
+                "funnel rest",
+                w,
+                &[a, c, sn],
+                hint!(|v| {
+                    let m = (v[2] % w as u128) as u32;
+                    v[1] & ((1u128 << m) - 1)
+                }),
+            );
             // top * 2^(w + m) = top * 2^w * pw.
             let tw = b.scale(1i128 << w, top);
             let t1 = b.mul(tw, pw);
@@ -790,7 +774,8 @@ pub fn intrinsic(b: &mut Builder, op: Intrinsic, args: &[IVal], rw: u32) -> IVal
         }
         UCmp | SCmp => {
             let c = c.expect("binary");
-            let (lt, gt) = if op == UCmp { (b.lt_u(a, c, w), b.lt_u(c, a, w)) } else { (b.lt_s(a, c, w), b.lt_s(c, a, w)) };
+            let (lt, gt) =
+                if op == UCmp { (b.lt_u(a, c, w), b.lt_u(c, a, w)) } else { (b.lt_s(a, c, w), b.lt_s(c, a, w)) };
             let node = b.lin(&[(1, gt), (mask(rw), lt)], 0);
             out(node, poison)
         }

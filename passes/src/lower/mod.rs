@@ -22,8 +22,7 @@ pub use builder::{BitDecomposition, Builder, IVal, Poison, RangeCheck};
 
 use crate::canon::{phi_operands, Class, Classes};
 use crate::template::{
-    block_tag, MemAccess, MemCell, Node, Origin, StateRecord, Template, EXIT_TAG, STATE_HEADER, TS_BITS,
-    TS_STEP_SHIFT,
+    block_tag, MemAccess, MemCell, Node, Origin, StateRecord, Template, EXIT_TAG, STATE_HEADER, TS_BITS, TS_STEP_SHIFT,
 };
 use builder::{mask, sext, PTerm};
 use std::collections::HashMap;
@@ -109,7 +108,15 @@ fn origin_of(p: &Program, f: &Function, n: &Namer, b: Block, i: Inst) -> Origin 
 }
 
 impl<'a> Ctx<'a> {
-    fn new(p: &'a Program, f: &'a Function, globals: &'a [u64], name: String, live: Vec<String>, imm: Imm, range: Arc<dyn RangeCheck>) -> Ctx<'a> {
+    fn new(
+        p: &'a Program,
+        f: &'a Function,
+        globals: &'a [u64],
+        name: String,
+        live: Vec<String>,
+        imm: Imm,
+        range: Arc<dyn RangeCheck>,
+    ) -> Ctx<'a> {
         let b = Builder::new(name, live, range);
         let sp = b.enabled; // replaced below
         let mut c = Ctx {
@@ -158,7 +165,8 @@ impl<'a> Ctx<'a> {
                 let one = self.b.c(1);
                 Ok(IVal { node: self.b.c(0), bits, poison: Poison(vec![PTerm::Bit(one)]) })
             }
-            _ => Err(self.unsupported(format!("a use of {} before its definition", self.namer.value(Some(self.p), self.f, v)))),
+            _ => Err(self
+                .unsupported(format!("a use of {} before its definition", self.namer.value(Some(self.p), self.f, v)))),
         }
     }
 
@@ -325,7 +333,12 @@ impl<'a> Ctx<'a> {
                 let mut r = raw;
                 if w < 8 * n as u32 {
                     r = self.b.fresh("loaded value", w, &[raw], Arc::new(move |x: &[u128]| x[0] & mask(w) as u128));
-                    let hi = self.b.fresh("loaded high bits", 8 * n as u32 - w, &[raw], Arc::new(move |x: &[u128]| x[0] >> w));
+                    let hi = self.b.fresh(
+                        "loaded high bits",
+                        8 * n as u32 - w,
+                        &[raw],
+                        Arc::new(move |x: &[u128]| x[0] >> w),
+                    );
                     let k = self.b.scale(1i128 << w, hi);
                     let s = self.b.add(r, k);
                     let d = self.b.sub(raw, s);
@@ -354,7 +367,9 @@ impl<'a> Ctx<'a> {
             InstKind::MemCopy { len, .. } => {
                 let (happens, n) = self.mem_len(*len)?;
                 let (dst, src) = (ops[0].clone(), ops[1].clone());
-                for (v, what) in [(&dst, "a memcpy destination"), (&src, "a memcpy source"), (&ops[2], "a memcpy length")] {
+                for (v, what) in
+                    [(&dst, "a memcpy destination"), (&src, "a memcpy source"), (&ops[2], "a memcpy length")]
+                {
                     self.b.require_defined(v, Some(happens), what);
                 }
                 let mut bytes = Vec::with_capacity(n as usize);
@@ -456,7 +471,12 @@ impl<'a> Ctx<'a> {
         let base = if la == 0 {
             sp
         } else {
-            let pad = self.b.fresh("alignment padding", la, &[sp], Arc::new(move |v: &[u128]| (a as u128 - v[0] % a as u128) % a as u128));
+            let pad = self.b.fresh(
+                "alignment padding",
+                la,
+                &[sp],
+                Arc::new(move |v: &[u128]| (a as u128 - v[0] % a as u128) % a as u128),
+            );
             let base = self.b.add(sp, pad);
             let k = self.b.fresh("aligned address", 64 - la, &[base], Arc::new(move |v: &[u128]| v[0] >> la));
             let ka = self.b.scale(a as i128, k);
@@ -547,7 +567,12 @@ fn live_names(f: &Function, class: &Class, has_sp: bool) -> Vec<String> {
 }
 
 /// Lowers every class of the entry function of `p` (block and region grouping).
-pub fn lower_classes(p: &Program, f: &Function, classes: &Classes, range: &Arc<dyn RangeCheck>) -> Result<Vec<RegionTemplate>, LowerError> {
+pub fn lower_classes(
+    p: &Program,
+    f: &Function,
+    classes: &Classes,
+    range: &Arc<dyn RangeCheck>,
+) -> Result<Vec<RegionTemplate>, LowerError> {
     let globals = global_addresses(p);
     let has_sp = uses_alloca(f);
     classes.classes.iter().map(|c| lower_class(p, f, classes, c, &globals, has_sp, range)).collect()
@@ -704,8 +729,7 @@ fn lower_class(
             select_fields(&mut cx.b, &succ_sels, &per_succ)
         }
     };
-    let tag_terms: Vec<(i128, Node)> =
-        class.members.iter().zip(&sels).map(|(m, &s)| (block_tag(m.block), s)).collect();
+    let tag_terms: Vec<(i128, Node)> = class.members.iter().zip(&sels).map(|(m, &s)| (block_tag(m.block), s)).collect();
     let tag = cx.b.lin(&tag_terms, 0);
     let mut consumed = vec![tag, cx.b.step, sp_in];
     consumed.extend(&inputs);
@@ -826,7 +850,11 @@ pub fn lower_opcodes(
 }
 
 /// The templates of a module after `grouping`'s pipeline: one per class, or one per opcode.
-pub fn lower_module(m: &crate::Module, grouping: crate::Grouping, range: &Arc<dyn RangeCheck>) -> Result<Vec<Template>, LowerError> {
+pub fn lower_module(
+    m: &crate::Module,
+    grouping: crate::Grouping,
+    range: &Arc<dyn RangeCheck>,
+) -> Result<Vec<Template>, LowerError> {
     let f = &m.program.funcs[m.entry];
     let classes = Classes::compute(&m.program, f);
     match grouping {
@@ -838,7 +866,13 @@ pub fn lower_module(m: &crate::Module, grouping: crate::Grouping, range: &Arc<dy
 /// An opcode template: instruction `i` with its operands, then its immediates, as inputs.
 /// Records are register-machine style: the consumed record holds the operands read, the
 /// produced one the result written (tag, step and sp as in state records).
-pub fn lower_opcode(p: &Program, f: &Function, b: Block, i: Inst, range: &Arc<dyn RangeCheck>) -> Result<Template, LowerError> {
+pub fn lower_opcode(
+    p: &Program,
+    f: &Function,
+    b: Block,
+    i: Inst,
+    range: &Arc<dyn RangeCheck>,
+) -> Result<Template, LowerError> {
     let globals = global_addresses(p);
     let d = &f.insts[i];
     let mut operands = Vec::new();
@@ -915,5 +949,10 @@ pub fn lower_opcode(p: &Program, f: &Function, b: Block, i: Inst, range: &Arc<dy
     consumed.extend(cx.imm_nodes.iter().copied());
     let mut produced = vec![tag, step1, cx.sp];
     produced.extend(written);
-    Ok(cx.b.finish(StateRecord { active: enabled, fields: consumed }, StateRecord { active: enabled, fields: produced }, 1, 1))
+    Ok(cx.b.finish(
+        StateRecord { active: enabled, fields: consumed },
+        StateRecord { active: enabled, fields: produced },
+        1,
+        1,
+    ))
 }
