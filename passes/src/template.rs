@@ -53,15 +53,16 @@ pub enum Op {
 }
 
 impl Op {
-    /// The op's value given the values of the nodes before it and, for an input, `input(k)`.
-    pub fn apply<F: PrimeField>(&self, values: &[F], input: impl FnOnce(u32) -> F) -> F {
+    /// The op's value given the values of the nodes before it, its constant `k` in the field
+    /// (for `Const` and `Scale`, see [`Template::constants`]) and, for an input, `input(k)`.
+    pub fn apply<F: PrimeField>(&self, values: &[F], k: &F, input: impl FnOnce(u32) -> F) -> F {
         match *self {
-            Op::Input(k) => input(k),
-            Op::Const(c) => from_i128::<F>(c),
+            Op::Input(i) => input(i),
+            Op::Const(_) => *k,
             Op::Add(a, b) => values[a.0 as usize] + values[b.0 as usize],
             Op::Sub(a, b) => values[a.0 as usize] - values[b.0 as usize],
             Op::Mul(a, b) => values[a.0 as usize] * values[b.0 as usize],
-            Op::Scale(c, a) => from_i128::<F>(c) * values[a.0 as usize],
+            Op::Scale(_, a) => *k * values[a.0 as usize],
         }
     }
 }
@@ -292,14 +293,32 @@ impl Template {
         self.origins.get(self.op_origin[n.0 as usize] as usize)
     }
 
+    /// Per op, its constant in `F` (`Const` and `Scale`; zero for the others): computed once
+    /// per template, so evaluating a copy converts no integer.
+    pub fn constants<F: PrimeField>(&self) -> Vec<F> {
+        self.ops
+            .iter()
+            .map(|op| match *op {
+                Op::Const(c) | Op::Scale(c, _) => from_i128::<F>(c),
+                _ => F::zero(),
+            })
+            .collect()
+    }
+
     /// The value of every node on one copy's inputs (`inputs.len() == num_inputs()`).
     pub fn eval<F: PrimeField>(&self, inputs: &[F]) -> Vec<F> {
-        let mut v: Vec<F> = Vec::with_capacity(self.ops.len());
-        for op in &self.ops {
-            let x = op.apply(&v, |k| inputs[k as usize]);
+        let mut v = Vec::with_capacity(self.ops.len());
+        self.eval_into(&self.constants(), inputs, &mut v);
+        v
+    }
+
+    /// [`Self::eval`] into a reused buffer, with the constants of [`Self::constants`].
+    pub fn eval_into<F: PrimeField>(&self, consts: &[F], inputs: &[F], v: &mut Vec<F>) {
+        v.clear();
+        for (op, k) in self.ops.iter().zip(consts) {
+            let x = op.apply(v, k, |i| inputs[i as usize]);
             v.push(x);
         }
-        v
     }
 
     /// The first residual that is not zero on these node values, if any.

@@ -8,11 +8,12 @@ use crate::error::PassError;
 use crate::layer::{layer, LayerError, Layered};
 use crate::lower::{self, RangeCheck, RegionTemplate};
 use crate::pass::{Grouping, Module};
-use crate::template::{to_u128, HintSource, InputKind, Op, Residual, Template, TS_STEP_SHIFT};
+use crate::template::{to_u128, HintSource, InputKind, Node, Op, Residual, Template, TS_STEP_SHIFT};
 use ark_ff::PrimeField;
 use rayon::prelude::*;
 use std::collections::HashMap;
 use std::sync::Arc;
+use tessera_gkr::circuit::eval_layer;
 use tessera_gkr::{Fr, LayeredCircuit};
 use tessera_ir::exec::{self, Arg, ExecOptions, FrameView, MemEvent, Observer, Outcome};
 use tessera_ir::{Block, Function, InstKind, ValueDef};
@@ -239,11 +240,16 @@ fn opcode_trace(
     let mut all: Vec<(u64, usize, CopyTrace)> = Vec::new();
     for (c, cl) in classes.classes.iter().enumerate() {
         let rt = &regions[c];
+        let consts = rt.template.constants::<Fr>();
         let per: Vec<Vec<(u64, usize, CopyTrace)>> = block_copies[c]
             .par_iter()
-            .map(|ct| {
+            .map_init(Walk::default, |wk, ct| {
                 let mem = &memory[ct.mem.0 as usize..ct.mem.1 as usize];
-                let vals = walk::<Fr>(&rt.template, ct, mem, true).map(|w| w.values).unwrap_or_default();
+                // Lenient: only the values are read; ts advice differs in opcode numbering.
+                if walk_into(&rt.template, &consts, ct, mem, true, wk).is_err() {
+                    wk.values.clear();
+                }
+                let vals = &wk.values;
                 let block = cl.members[ct.member as usize].block;
                 let insts = &f.blocks[block].insts;
                 let emap = &maps[&block];
@@ -284,7 +290,8 @@ fn opcode_trace(
     Ok(Trace { templates, copies, memory, outcome, poison_inputs })
 }
 
-/// The node values and inputs of one copy.
+/// The node values and inputs of one copy (reused from copy to copy).
+#[derive(Default)]
 pub struct Walk<F> {
     pub values: Vec<F>,
     pub inputs: Vec<F>,
@@ -293,7 +300,23 @@ pub struct Walk<F> {
 /// Evaluates `t` on one copy, computing its advice. With `lenient`, a hint whose arguments
 /// are out of range gives 0 instead of an error (used to read values only).
 pub fn walk<F: PrimeField>(t: &Template, ct: &CopyTrace, mem: &[MemRecord], lenient: bool) -> Result<Walk<F>, String> {
-    let mut inputs: Vec<F> = vec![F::zero(); t.num_inputs()];
+    let mut w = Walk { values: Vec::new(), inputs: Vec::new() };
+    walk_into(t, &t.constants(), ct, mem, lenient, &mut w)?;
+    Ok(w)
+}
+
+/// [`walk`] into reused buffers, with the template's constants ([`Template::constants`]).
+pub fn walk_into<F: PrimeField>(
+    t: &Template,
+    consts: &[F],
+    ct: &CopyTrace,
+    mem: &[MemRecord],
+    lenient: bool,
+    w: &mut Walk<F>,
+) -> Result<(), String> {
+    let Walk { values, inputs } = w;
+    inputs.clear();
+    inputs.resize(t.num_inputs(), F::zero());
     inputs[0] = F::one();
     inputs[1] = F::from(ct.step);
     inputs[2] = F::from(ct.member as u64);
@@ -302,14 +325,15 @@ pub fn walk<F: PrimeField>(t: &Template, ct: &CopyTrace, mem: &[MemRecord], leni
             inputs[3 + k] = F::from(x);
         }
     }
-    let mut values: Vec<F> = Vec::with_capacity(t.ops.len());
+    values.clear();
+    values.reserve(t.ops.len());
     let mut event_of: Vec<Option<usize>> = vec![None; t.memory.len()];
     let mut assigned = vec![false; t.memory.len()];
     let mut cursor = 0usize;
     let mut args: Vec<u128> = Vec::new();
-    for op in &t.ops {
+    for (op, c) in t.ops.iter().zip(consts) {
         let Op::Input(k) = *op else {
-            let x = op.apply(&values, |_| F::zero());
+            let x = op.apply(values, c, |_| F::zero());
             values.push(x);
             continue;
         };
@@ -379,7 +403,7 @@ pub fn walk<F: PrimeField>(t: &Template, ct: &CopyTrace, mem: &[MemRecord], leni
     if !lenient && cursor != mem.len() {
         return Err(format!("the template made {cursor} memory accesses, the trace {}", mem.len()));
     }
-    Ok(Walk { values, inputs })
+    Ok(())
 }
 
 /// The witness table of one template: copy-major inputs of every copy, padded with zero
@@ -392,10 +416,12 @@ pub fn witness_table<F: PrimeField>(
     let w = t.num_inputs();
     let n = copies.len().max(1).next_power_of_two();
     let mut table = vec![F::zero(); n * w];
-    table.par_chunks_mut(w).zip(copies.par_iter()).enumerate().try_for_each(
-        |(k, (row, ct))| -> Result<(), WitnessError> {
+    let consts = t.constants::<F>();
+    table.par_chunks_mut(w).zip(copies.par_iter()).enumerate().try_for_each_init(
+        Walk::default,
+        |wk, (k, (row, ct))| -> Result<(), WitnessError> {
             let mem = &memory[ct.mem.0 as usize..ct.mem.1 as usize];
-            let wk = walk::<F>(t, ct, mem, false).map_err(|what| WitnessError::Bad {
+            walk_into(t, &consts, ct, mem, false, wk).map_err(|what| WitnessError::Bad {
                 template: t.name.clone(),
                 copy: k,
                 what,
@@ -432,13 +458,15 @@ enum CopyFault {
     Layered(usize),
 }
 
-/// The first output where the layered circuit disagrees with the template on `row`.
-fn layered_disagrees<F: PrimeField>(t: &Template, vals: &[F], lc: &LayeredCircuit<F>, row: &[F]) -> Option<usize> {
-    let mut input = row.to_vec();
-    input.resize(lc.input_width, F::zero());
-    let layers = lc.evaluate_copy(&input).ok()?;
-    let top = layers.last()?;
-    t.outputs().iter().enumerate().find(|(j, n)| top[*j] != vals[n.0 as usize]).map(|(j, _)| j)
+/// The first output where the layered circuit (validated by the caller) disagrees with the
+/// template's node values `vals` on `row`.
+fn layered_disagrees<F: PrimeField>(outs: &[Node], vals: &[F], lc: &LayeredCircuit<F>, row: &[F]) -> Option<usize> {
+    let mut cur = row.to_vec();
+    cur.resize(lc.input_width, F::zero());
+    for (k, l) in lc.layers.iter().enumerate() {
+        cur = eval_layer(l, lc.width(k), &cur);
+    }
+    outs.iter().enumerate().find(|(j, n)| cur[*j] != vals[n.0 as usize]).map(|(j, _)| j)
 }
 
 /// Evaluates `t` on every copy's witness (and one padding copy) and finds the first non-zero
@@ -450,24 +478,37 @@ pub fn check_template<F: PrimeField>(
     copies: &[CopyTrace],
     memory: &[MemRecord],
 ) -> TemplateCheck {
-    let fault = |k: usize, row: &[F]| -> Option<(usize, CopyFault)> {
-        let vals = t.eval::<F>(row);
-        if let Some(r) = t.first_failing(&vals) {
+    let consts = t.constants::<F>();
+    let outs = t.outputs();
+    if let Some(lc) = layered {
+        if let Err(e) = lc.validate() {
+            let what = format!("its layered circuit is invalid: {e}");
+            return TemplateCheck {
+                copies: copies.len(),
+                failure: None,
+                witness_error: Some(WitnessError::Bad { template: t.name.clone(), copy: 0, what }),
+                layered_mismatch: None,
+            };
+        }
+    }
+    // `vals` are the node values the walk computed: the template evaluated on the witness.
+    let fault = |k: usize, row: &[F], vals: &[F]| -> Option<(usize, CopyFault)> {
+        if let Some(r) = t.first_failing(vals) {
             return Some((k, CopyFault::Residual(r.clone())));
         }
-        layered.and_then(|lc| layered_disagrees(t, &vals, lc, row)).map(|j| (k, CopyFault::Layered(j)))
+        layered.and_then(|lc| layered_disagrees(&outs, vals, lc, row)).map(|j| (k, CopyFault::Layered(j)))
     };
     let res = copies
         .par_iter()
         .enumerate()
-        .map(|(k, ct)| {
+        .map_init(Walk::default, |wk, (k, ct)| {
             let mem = &memory[ct.mem.0 as usize..ct.mem.1 as usize];
-            let wk = walk::<F>(t, ct, mem, false).map_err(|what| WitnessError::Bad {
+            walk_into(t, &consts, ct, mem, false, wk).map_err(|what| WitnessError::Bad {
                 template: t.name.clone(),
                 copy: k,
                 what,
             })?;
-            Ok(fault(k, &wk.inputs))
+            Ok(fault(k, &wk.inputs, &wk.values))
         })
         .find_first(|r: &Result<Option<(usize, CopyFault)>, WitnessError>| !matches!(r, Ok(None)));
     let mut out = TemplateCheck { copies: copies.len(), failure: None, witness_error: None, layered_mismatch: None };
@@ -478,7 +519,10 @@ pub fn check_template<F: PrimeField>(
             None
         }
         // A padding copy must pass too.
-        None => fault(copies.len(), &vec![F::zero(); t.num_inputs()]),
+        None => {
+            let zeros = vec![F::zero(); t.num_inputs()];
+            fault(copies.len(), &zeros, &t.eval(&zeros))
+        }
     };
     match found {
         Some((k, CopyFault::Residual(r))) => out.failure = Some((k, r)),
