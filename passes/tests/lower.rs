@@ -7,12 +7,14 @@
 
 use std::collections::BTreeSet;
 use tessera_gkr::Fr;
+use tessera_gkr::LayeredCircuit;
 use tessera_ir::exec::{run, Arg, ExecOptions};
 use tessera_ir::{BinOp, CastOp, Flags, Function, IcmpPred, InstKind, Intrinsic, Program, Type, Value};
 use tessera_passes::canon::Classes;
+use tessera_passes::layer::layer;
 use tessera_passes::lower::{default_range_check, lower_classes};
 use tessera_passes::template::{from_i128, to_u128, HintSource, InputKind, Op, Template};
-use tessera_passes::witness::{check_trace, trace, walk};
+use tessera_passes::witness::{check_template, trace, walk};
 use tessera_passes::{run_pipeline, Grouping, Module, PassConfig};
 
 /// What the single instruction's result flows into.
@@ -64,24 +66,40 @@ fn live(order: &[usize], args: &[u64]) -> Vec<u64> {
 }
 
 /// Honest witness: all residuals zero and the produced record returns the interpreter's value.
-fn honest(m: &Module, args: &[u64], what: &str) {
-    let args: Vec<Arg> = args.iter().map(|&a| Arg::Int(a)).collect();
-    let want = run(&m.program, m.entry, &args, &ExecOptions::default());
-    let t = run_pipeline(m, Grouping::Block, &PassConfig::default(), None).unwrap();
-    let tr = trace(&t, Grouping::Block, &args, &ExecOptions::default(), &default_range_check());
-    match (want, tr) {
-        (Ok(out), Ok(tr)) => {
-            for ((ck, _), tm) in check_trace(&tr).unwrap().iter().zip(&tr.templates) {
+/// A module prepared once (pipeline and layered circuit) for many honest runs.
+struct Honest<'a> {
+    m: &'a Module,
+    t: Module,
+    layered: LayeredCircuit<Fr>,
+}
+
+impl<'a> Honest<'a> {
+    fn new(m: &'a Module) -> Self {
+        let t = run_pipeline(m, Grouping::Block, &PassConfig::default(), None).unwrap();
+        let (tm, _) = template(m);
+        Honest { m, t, layered: layer::<Fr>(&tm).unwrap().circuit }
+    }
+
+    /// The honest witness of one run satisfies the template and its layered circuit, and
+    /// the produced record returns the interpreter's value.
+    fn check(&self, args: &[u64], what: &str) {
+        let (h, m) = (self, self.m);
+        let args: Vec<Arg> = args.iter().map(|&a| Arg::Int(a)).collect();
+        let want = run(&m.program, m.entry, &args, &ExecOptions::default());
+        let tr = trace(&h.t, Grouping::Block, &args, &ExecOptions::default(), &default_range_check());
+        match (want, tr) {
+            (Ok(out), Ok(tr)) => {
+                let tm = &tr.templates[0];
+                let ck = check_template::<Fr>(tm, Some(&h.layered), &tr.copies[0], &tr.memory);
                 assert!(ck.ok(), "{what} {args:?}: {ck:?}\n{tm}");
+                let ct = &tr.copies[0][0];
+                let w = walk::<Fr>(tm, ct, &[], false).unwrap();
+                let got = to_u128(&w.values[tm.produced.fields[3].0 as usize]).unwrap();
+                assert_eq!(got as u64, out.ret.unwrap().1, "{what} {args:?}\n{tm}");
             }
-            let tm = &tr.templates[0];
-            let ct = &tr.copies[0][0];
-            let w = walk::<Fr>(tm, ct, &[], false).unwrap();
-            let got = to_u128(&w.values[tm.produced.fields[3].0 as usize]).unwrap();
-            assert_eq!(got as u64, out.ret.unwrap().1, "{what} {args:?}\n{tm}");
+            (Err(_), Err(_)) => {}
+            (a, b) => panic!("{what} {args:?}: interpreter {a:?}, trace {:?}", b.map(|_| ())),
         }
-        (Err(_), Err(_)) => {}
-        (a, b) => panic!("{what} {args:?}: interpreter {a:?}, trace {:?}", b.map(|_| ())),
     }
 }
 
@@ -215,17 +233,19 @@ fn binary_ops_match_the_interpreter() {
         for w in WIDTHS {
             for u in [Use::Ret, Use::Freeze] {
                 let m = bin_module(op, flags, w, u, None);
+                let h = Honest::new(&m);
                 let xs = operands(w, &mut seed);
                 for &a in &xs {
                     for &b in xs.iter().step_by(2) {
-                        honest(&m, &[a, b], &format!("{}{} i{w} {u:?}", op.name(), flags.text()));
+                        h.check(&[a, b], &format!("{}{} i{w} {u:?}", op.name(), flags.text()));
                     }
                 }
                 // A constant right operand takes the specialised paths.
                 for &c in xs.iter().take(5) {
                     let m = bin_module(op, flags, w, u, Some(c));
+                    let h = Honest::new(&m);
                     for &a in xs.iter().step_by(3) {
-                        honest(&m, &[a], &format!("{}{} i{w} const {c}", op.name(), flags.text()));
+                        h.check(&[a], &format!("{}{} i{w} const {c}", op.name(), flags.text()));
                     }
                 }
             }
@@ -239,6 +259,11 @@ fn binary_ops_are_sound_at_small_widths() {
         for w in [1, 3, 4] {
             for u in [Use::Ret, Use::Freeze] {
                 exhaustive(&bin_module(op, flags, w, u, None), 2, w, &format!("{}{} {u:?}", op.name(), flags.text()));
+                // Constant right operands take specialised paths (shifts, masks, +-1).
+                for k in [0, 1, 2, (1u64 << w) - 1, 1u64 << (w - 1)] {
+                    let what = format!("{}{} {u:?} const {k}", op.name(), flags.text());
+                    exhaustive(&bin_module(op, flags, w, u, Some(k & ((1u64 << w) - 1))), 1, w, &what);
+                }
             }
         }
     }
@@ -268,10 +293,11 @@ fn comparisons_match_and_are_sound() {
     for pred in PREDS {
         for w in WIDTHS {
             let m = icmp_module(pred, w);
+            let h = Honest::new(&m);
             let xs = operands(w, &mut seed);
             for &a in &xs {
                 for &b in &xs {
-                    honest(&m, &[a, b], &format!("icmp {} i{w}", pred.name()));
+                    h.check(&[a, b], &format!("icmp {} i{w}", pred.name()));
                 }
             }
         }
@@ -303,8 +329,9 @@ fn casts_match_and_are_sound() {
     for &(op, fl, from, to) in &cases {
         for u in [Use::Ret, Use::Freeze] {
             let m = cast_module(op, fl, from, to, u);
+            let h = Honest::new(&m);
             for a in operands(from, &mut seed) {
-                honest(&m, &[a], &format!("{} {}i{from} to i{to}", op.name(), fl.text()));
+                h.check(&[a], &format!("{} {}i{from} to i{to}", op.name(), fl.text()));
             }
         }
     }
@@ -393,6 +420,7 @@ fn intrinsics_match_the_interpreter() {
             }
             for u in [Use::Ret, Use::Freeze] {
                 let m = intrinsic_module(op, w, flag, u);
+                let h = Honest::new(&m);
                 let xs = operands(w, &mut seed);
                 let arity = if flag.is_some() { 1 } else { op.arity() };
                 for (k, &a) in xs.iter().enumerate() {
@@ -401,7 +429,7 @@ fn intrinsics_match_the_interpreter() {
                         2 => vec![a, xs[(k * 7 + 3) % xs.len()]],
                         _ => vec![a, xs[(k * 5 + 1) % xs.len()], xs[(k * 3 + 2) % xs.len()] % (2 * w as u64 + 3)],
                     };
-                    honest(&m, &args, &format!("{} i{w} {flag:?} {u:?}", op.name()));
+                    h.check(&args, &format!("{} i{w} {flag:?} {u:?}", op.name()));
                 }
             }
         }
@@ -409,8 +437,9 @@ fn intrinsics_match_the_interpreter() {
     // bswap needs whole bytes.
     for w in [16, 32, 64] {
         let m = intrinsic_module(Intrinsic::Bswap, w, None, Use::Ret);
+        let h = Honest::new(&m);
         for a in operands(w, &mut seed) {
-            honest(&m, &[a], &format!("bswap i{w}"));
+            h.check(&[a], &format!("bswap i{w}"));
         }
     }
 }
@@ -449,10 +478,11 @@ fn select_and_freeze_follow_poison() {
             },
             u,
         );
+        let h = Honest::new(&m);
         for c in 0..2 {
             for a in 0..8 {
                 for b in 0..8 {
-                    honest(&m, &[c, a, b], &format!("select {u:?}"));
+                    h.check(&[c, a, b], &format!("select {u:?}"));
                 }
             }
         }

@@ -141,8 +141,24 @@ pub fn binary(b: &mut Builder, op: BinOp, flags: Flags, x: &IVal, y: &IVal) -> I
                 own = own.or(&Poison(vec![PTerm::Bit(carry)]));
             }
             if flags.contains(Flags::NSW) {
-                let ov = if add { add_overflow } else { sub_overflow };
-                own = own.or(&b.lazy_poison(move |b| ov(b, a, c, r, w)));
+                // `x + 1`, `x - 1` (and `x + -1`, `x - -1`) overflow from exactly one operand
+                // value, so the result tells: no sign bits needed.
+                let special = match b.const_of(c) {
+                    Some(1) if w > 1 => Some(if add { 1i128 << (w - 1) } else { (1i128 << (w - 1)) - 1 }),
+                    Some(k) if k == mask(w) && w > 1 => Some(if add { (1i128 << (w - 1)) - 1 } else { 1i128 << (w - 1) }),
+                    _ => None,
+                };
+                own = own.or(&match special {
+                    Some(v) => b.lazy_poison(move |b| {
+                        let k = b.c(v);
+                        let d = b.sub(r, k);
+                        b.is_zero(d)
+                    }),
+                    None => {
+                        let ov = if add { add_overflow } else { sub_overflow };
+                        b.lazy_poison(move |b| ov(b, a, c, r, w))
+                    }
+                });
             }
             IVal { node: r, bits: w, poison: with(own) }
         }
