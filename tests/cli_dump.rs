@@ -107,3 +107,33 @@ fn dump_mistakes_fail_cleanly() {
     let name = entry.lines().find_map(|l| l.split("tessera-entry:").nth(1)).unwrap().trim().split('(').next().unwrap().to_string();
     assert_clean_failure(&["dump", &rec, "--entry", &name, "--stage", "classes"], "recursion");
 }
+
+#[test]
+fn templates_layered_and_check() {
+    let p = collatz();
+    let t = ok_stdout(&["dump", &p, "--entry", "collatz_hash", "--stage", "templates"]);
+    assert!(t.starts_with("4 templates (region grouping)") && t.contains("consumes if n0: [tag="), "{t}");
+    let full = ok_stdout(&["dump", &p, "--entry", "collatz_hash", "--stage", "templates", "--full"]);
+    assert!(full.len() > t.len() && full.contains("(live %0)") && full.contains("residual n"), "{full}");
+    let l = ok_stdout(&["dump", &p, "--entry", "collatz_hash", "--stage", "layered", "--grouping", "opcode"]);
+    assert!(l.contains("layered icmp.") && l.contains("  L1: "), "{l}");
+    let text = ok_stdout(&["check", &p, "--entry", "collatz_hash", "--", "27"]);
+    let c1 = text.lines().find(|l| l.starts_with("c1 ")).unwrap_or_else(|| panic!("{text}"));
+    assert_eq!(c1.split_whitespace().nth(1), Some("111"), "{text}");
+    assert!(c1.ends_with("all residuals zero"), "{text}");
+    for grouping in ["region", "block", "opcode"] {
+        let out = ok_stdout(&["check", &p, "--entry", "collatz_hash", "--json", "--grouping", grouping, "--", "27"]);
+        let v: serde_json::Value = serde_json::from_str(&out).unwrap_or_else(|e| panic!("bad JSON ({e}): {out}"));
+        assert_eq!(v["ok"], true, "{out}");
+        assert_eq!(v["grouping"], grouping);
+        let ts = v["templates"].as_array().unwrap();
+        assert!(ts.iter().all(|t| t["ok"] == true && t["depth"].as_u64().unwrap() >= 1), "{out}");
+        let per = v["committed_per_instruction"].as_f64().unwrap();
+        let (c, n) = (v["committed_elements"].as_f64().unwrap(), v["instructions"].as_f64().unwrap());
+        assert!((per - c / n).abs() < 1e-9, "{out}");
+    }
+    // Bad arguments are clean errors.
+    let out = tessera_out(&["check", &p, "--entry", "collatz_hash"]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).starts_with("error: "), "{out:?}");
+}

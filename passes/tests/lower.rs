@@ -504,3 +504,25 @@ fn select_and_freeze_follow_poison() {
         }
     }
 }
+
+#[test]
+fn unsupported_instructions_are_named() {
+    // A memcpy of a run-time length (expand-mem normally turns it into a loop first).
+    let mut f = Function::new("copy", &[Type::Ptr, Type::Ptr, Type::I64], None);
+    let b = f.add_block();
+    let (d, s, n) = (f.params[0], f.params[1], f.params[2]);
+    let loc = tessera_ir::SrcLoc { file: "copy.c".into(), line: 7, col: 3 };
+    f.push_inst(b, InstKind::MemCopy { dst: d, src: s, len: n, overlap: false }, None, Some(loc));
+    f.push_inst(b, InstKind::Ret { value: None }, None, None);
+    let mut p = Program::default();
+    let entry = p.funcs.push(f);
+    let f = &p.funcs[entry];
+    let classes = Classes::compute(&p, f);
+    let err = match lower_classes(&p, f, &classes, &default_range_check()) {
+        Err(e) => e.to_string(),
+        Ok(_) => panic!("a memcpy of run-time length was lowered"),
+    };
+    for part in ["memcpy", "not a constant", "function 'copy'", "block bb0", "copy.c:7:3"] {
+        assert!(err.contains(part), "{err}");
+    }
+}
