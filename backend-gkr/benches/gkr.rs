@@ -4,7 +4,8 @@
 //!   copies), all `mul` gates with random wiring and coefficients, and a mixed layer.
 //! * `product_sumcheck/*`: `sum_x f(x) g(x)` over 2^20 points.
 //! * `commit/*`: Ligero commitment to 2^20 field elements (rate 1/4).
-//! * `prove/*`: a whole 4-layer circuit, evaluation included.
+//! * `prove/*`: a whole 4-layer circuit in raw mode, evaluation and absorbing the input table
+//!   into the transcript included.
 //!
 //! Each group runs on a one-thread rayon pool and on the default pool (all threads).
 //! `TESSERA_BENCH_LOG` (default 20) sets log2 of the problem size.
@@ -80,7 +81,7 @@ fn bench_layer(c: &mut Criterion) {
                     |table| {
                         pool.install(|| {
                             let mut t = Transcript::new(b"bench");
-                            prove_layer(&wiring, table, &claim, &mut t)
+                            prove_layer(&wiring, table, &claim, &mut t).unwrap()
                         })
                     },
                     BatchSize::LargeInput,
@@ -151,12 +152,9 @@ fn bench_prove(c: &mut Criterion) {
         group.bench_function(format!("4_layers/{threads}/2^{log_w}x2^{log_c}"), |b| {
             b.iter(|| {
                 pool.install(|| {
-                    prove(
-                        &circuit,
-                        &inputs,
-                        std::slice::from_ref(&point),
-                        &mut Transcript::new(b"bench"),
-                    )
+                    prove(&circuit, &inputs, &mut Transcript::new(b"bench"), |_| {
+                        vec![point.clone()]
+                    })
                     .unwrap()
                 })
             })

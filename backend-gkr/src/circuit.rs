@@ -276,7 +276,7 @@ impl<F: PrimeField> LayeredCircuit<F> {
         let mut out = Vec::with_capacity(self.depth() + 1);
         out.push(inputs.to_vec());
         for (k, layer) in self.layers.iter().enumerate() {
-            let next = eval_layer(layer, self.width(k), &out[k]);
+            let next = eval_layer_unchecked(layer, self.width(k), &out[k]);
             out.push(next);
         }
         Ok(out)
@@ -353,8 +353,38 @@ pub fn num_copies<F: PrimeField>(c: &LayeredCircuit<F>, len: usize) -> Result<us
     Ok(len / w)
 }
 
-/// Evaluate one gate layer for all copies (copy-major tables).
-pub fn eval_layer<F: PrimeField>(layer: &Layer<F>, in_width: usize, input: &[F]) -> Vec<F> {
+/// Evaluate one gate layer for all copies (copy-major tables of `in_width` entries per copy).
+/// A zero `in_width`, a table that is not whole copies, or a gate reading a wire beyond
+/// `in_width` is a shape error.
+pub fn eval_layer<F: PrimeField>(
+    layer: &Layer<F>,
+    in_width: usize,
+    input: &[F],
+) -> Result<Vec<F>, ProveError> {
+    if in_width == 0 || input.len() % in_width != 0 {
+        return Err(ProveError::InputSize {
+            found: input.len(),
+            width: in_width,
+        });
+    }
+    let widest = layer
+        .gates
+        .iter()
+        .flat_map(|g| &g.terms)
+        .flat_map(|t| t.inputs().iter().map(move |&s| t.wire(s) as usize))
+        .max();
+    if let Some(x) = widest.filter(|&x| x >= in_width) {
+        return Err(ProveError::Shape {
+            what: "layer input wire",
+            expected: in_width,
+            found: x + 1,
+        });
+    }
+    Ok(eval_layer_unchecked(layer, in_width, input))
+}
+
+/// [`eval_layer`] for a layer and table already checked (a validated circuit).
+fn eval_layer_unchecked<F: PrimeField>(layer: &Layer<F>, in_width: usize, input: &[F]) -> Vec<F> {
     let w = layer.width();
     let copies = input.len() / in_width;
     let mut out = vec![F::zero(); copies * w];

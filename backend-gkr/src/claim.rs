@@ -7,6 +7,7 @@
 //! `final = W(r) * V(r)` with `W(r)` computed in `O(K n)`. One claim passes through
 //! untouched (no messages).
 
+use crate::error::ProveError;
 use crate::mle::{eq_eval, eq_table_into};
 use crate::sumcheck::{prove_product2, verify_rounds, SumcheckProof};
 use crate::transcript::Transcript;
@@ -71,16 +72,39 @@ fn weights<F: PrimeField>(k: usize, transcript: &mut Transcript) -> Vec<F> {
 
 /// Prover: merge `claims` (all on the MLE of `table`, claim values already absorbed by the
 /// caller) into one claim. `table` is consumed (folded in place). `scratch` must have the
-/// same length; it receives the combined eq weights.
+/// same length; it receives the combined eq weights. No claim, a table whose length is not
+/// a power of two, a scratch of another length or a claim point of the wrong dimension is a
+/// shape error.
 pub fn prove_merge<F: PrimeField>(
     table: &mut [F],
     scratch: &mut [F],
     claims: &[Claim<F>],
     transcript: &mut Transcript,
-) -> (Option<MergeProof<F>>, Claim<F>) {
-    assert!(!claims.is_empty(), "merge needs at least one claim");
+) -> Result<(Option<MergeProof<F>>, Claim<F>), ProveError> {
+    if claims.is_empty() {
+        return Err(ProveError::NoClaims);
+    }
+    let n = crate::mle::log2_exact(table.len()).ok_or(ProveError::Shape {
+        what: "merged table (a power of two)",
+        expected: table.len().max(1).next_power_of_two(),
+        found: table.len(),
+    })?;
+    if let Some((index, c)) = claims.iter().enumerate().find(|(_, c)| c.point.len() != n) {
+        return Err(ProveError::ClaimPoint {
+            index,
+            found: c.point.len(),
+            expected: n,
+        });
+    }
     if claims.len() == 1 {
-        return (None, claims[0].clone());
+        return Ok((None, claims[0].clone()));
+    }
+    if scratch.len() != table.len() {
+        return Err(ProveError::Shape {
+            what: "merge scratch table",
+            expected: table.len(),
+            found: scratch.len(),
+        });
     }
     let w = weights::<F>(claims.len(), transcript);
     scratch.iter_mut().for_each(|x| *x = F::zero());
@@ -92,13 +116,13 @@ pub fn prove_merge<F: PrimeField>(
     drop(tmp);
     let (sumcheck, point, _w_r, v_r) = prove_product2(scratch, table, transcript);
     transcript.absorb_field(b"claims/merge-value", &v_r);
-    (
+    Ok((
         Some(MergeProof {
             sumcheck,
             value: v_r,
         }),
         Claim { point, value: v_r },
-    )
+    ))
 }
 
 /// Verifier of [`prove_merge`]. `num_vars` is the number of variables of `V`; every claim
@@ -187,7 +211,7 @@ mod tests {
         let mut t = table.clone();
         let mut s = vec![Fr::from(0u64); t.len()];
         let mut tp = Transcript::new(b"m");
-        let (proof, merged) = prove_merge(&mut t, &mut s, &claims, &mut tp);
+        let (proof, merged) = prove_merge(&mut t, &mut s, &claims, &mut tp).unwrap();
         assert_eq!(merged.value, evaluate(&table, &merged.point));
         let mut tv = Transcript::new(b"m");
         let got = verify_merge(n, &claims, proof.as_ref(), &mut tv).unwrap();
@@ -200,5 +224,22 @@ mod tests {
             verify_merge(n, &bad, proof.as_ref(), &mut tv),
             Err(MergeFailure::Final)
         );
+        // bad shapes are errors, not panics
+        let mut tp = Transcript::new(b"m");
+        assert_eq!(
+            prove_merge(&mut t, &mut s, &[], &mut tp).unwrap_err(),
+            ProveError::NoClaims
+        );
+        let mut short = claims.clone();
+        short[2].point.pop();
+        assert!(matches!(
+            prove_merge(&mut t, &mut s, &short, &mut tp),
+            Err(ProveError::ClaimPoint { index: 2, .. })
+        ));
+        let mut small = vec![Fr::from(0u64); 4];
+        assert!(matches!(
+            prove_merge(&mut t, &mut small, &claims, &mut tp),
+            Err(ProveError::Shape { .. })
+        ));
     }
 }

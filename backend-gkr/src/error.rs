@@ -42,7 +42,8 @@ pub enum CircuitError {
     },
 }
 
-/// Misuse of the prover API (wrong table sizes, bad claim points). Never caused by randomness.
+/// Misuse of the prover API (wrong table sizes, bad claim points, insecure parameters).
+/// Never caused by randomness.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum ProveError {
     /// The circuit failed validation.
@@ -75,6 +76,20 @@ pub enum ProveError {
     /// The polynomial commitment could not be built.
     #[error("commitment: {0}")]
     Commitment(String),
+    /// An argument of a public helper has the wrong shape.
+    #[error("shape: {what}: expected {expected}, found {found}")]
+    Shape {
+        /// Which argument.
+        what: &'static str,
+        /// Expected length (or bound).
+        expected: usize,
+        /// Length supplied.
+        found: usize,
+    },
+    /// The commitment parameters are unusable or below the security level (see
+    /// [`crate::LigeroParams::check`]).
+    #[error("commitment parameters: {0}")]
+    InsecureParams(String),
 }
 
 /// Which sumcheck that merges several claims on one multilinear polynomial failed.
@@ -159,4 +174,10 @@ pub enum VerifyError {
     /// The opened evaluation differs from the input claim GKR reduced to.
     #[error("input opening: opened value differs from the GKR input claim")]
     InputOpening,
+    /// Raw mode: the shipped inputs' MLE differs from the input claim GKR reduced to.
+    #[error("raw inputs: their MLE at the input claim point differs from the GKR input claim")]
+    RawInputs,
+    /// The verifier's own commitment parameters are unusable or below the security level.
+    #[error("commitment parameters: {0}")]
+    InsecureParams(String),
 }

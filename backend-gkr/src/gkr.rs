@@ -1,8 +1,9 @@
 //! Data-parallel GKR over a [`LayeredCircuit`] with `2^c` copies.
 //!
-//! The statement: for the copy-major table `V_d` of the output layer over
-//! `(gate, copy)` variables, each given claim `V_d(p_k) = v_k` holds, where `V_d` is the
-//! circuit evaluated on the (uncommitted here) input table `V_0`. The prover and verifier:
+//! The reduction ([`prove_reduction`] / [`verify_reduction`]): for the copy-major table
+//! `V_d` of the output layer over `(gate, copy)` variables, each given claim
+//! `V_d(p_k) = v_k` holds, where `V_d` is the circuit evaluated on the input table `V_0`.
+//! The prover and verifier:
 //!
 //! 1. absorb the circuit digest, `c`, and every claim point and value;
 //! 2. merge several output claims into one ([`crate::claim`]);
@@ -10,6 +11,12 @@
 //!    layer are combined by a random `mu` and share one copy point;
 //! 4. merge the (at most two) claims left on `V_0` into one [`Claim`] on the input MLE,
 //!    which the caller checks against the inputs (a commitment opening, or raw inputs).
+//!
+//! The reduction absorbs neither the statement nor the inputs: its caller must have absorbed
+//! both (the [`Statement`], then the input commitment) before drawing the output-claim
+//! points, or the inputs could be fitted to the input claim afterwards. [`prove`] and
+//! [`verify`] are raw mode (inputs shipped): they absorb [`Statement::raw`], which holds the
+//! whole input table, before the caller draws its points.
 
 use crate::circuit::{num_copies, LayeredCircuit};
 use crate::claim::{prove_merge, verify_merge, Claim, MergeFailure, MergeProof};
@@ -18,6 +25,7 @@ use crate::layer::{
     next_claim, prove_layer, verify_layer, LayerClaim, LayerFailure, LayerProof, Wiring,
 };
 use crate::mle::evaluate;
+use crate::statement::Statement;
 use crate::transcript::Transcript;
 use ark_ff::PrimeField;
 
@@ -44,7 +52,7 @@ pub struct GkrProverOutput<F: PrimeField> {
     pub input_claim: Claim<F>,
 }
 
-fn absorb_statement<F: PrimeField>(
+fn absorb_claims<F: PrimeField>(
     circuit: &LayeredCircuit<F>,
     log_copies: usize,
     claims: &[Claim<F>],
@@ -75,21 +83,34 @@ fn join<F: PrimeField>(gate: &[F], copy: &[F]) -> Vec<F> {
     p
 }
 
-/// Evaluate the circuit on `inputs` (copy-major, `2^c` copies) and prove the output claims at
-/// `output_points` (each with `log2(output width) + c` coordinates: gate bits, then copy bits).
-pub fn prove<F: PrimeField>(
+/// Raw mode: absorb [`Statement::raw`] (the circuit, the copy count and the whole input
+/// table `inputs`, copy-major, `2^c` copies), then call `claim_points` to draw the output
+/// claim points (each with `log2(output width) + c` coordinates: gate bits, then copy bits),
+/// evaluate the circuit and prove the claims. The verifier, who is given `inputs`, runs
+/// [`verify`].
+pub fn prove<F, P>(
     circuit: &LayeredCircuit<F>,
     inputs: &[F],
-    output_points: &[Vec<F>],
     transcript: &mut Transcript,
-) -> Result<GkrProverOutput<F>, ProveError> {
+    claim_points: P,
+) -> Result<GkrProverOutput<F>, ProveError>
+where
+    F: PrimeField,
+    P: FnOnce(&mut Transcript) -> Vec<Vec<F>>,
+{
     let layers = circuit.evaluate(inputs)?;
-    prove_evaluated(circuit, layers, output_points, transcript)
+    let log_copies = num_copies(circuit, inputs.len())?.trailing_zeros() as usize;
+    Statement::raw(circuit, log_copies, inputs).absorb(transcript);
+    let points = claim_points(transcript);
+    prove_reduction(circuit, layers, &points, transcript)
 }
 
-/// Like [`prove`] for a circuit already evaluated with [`LayeredCircuit::evaluate`] (the
-/// tables are consumed: folded in place).
-pub fn prove_evaluated<F: PrimeField>(
+/// The GKR reduction of output claims at `output_points` to one claim on the input MLE, for
+/// a circuit already evaluated with [`LayeredCircuit::evaluate`] (the tables are consumed:
+/// folded in place). Absorbs the circuit digest, the copy count and the claims, but not the
+/// inputs: the caller has absorbed the statement and committed to (or absorbed) the inputs
+/// before drawing the points.
+pub fn prove_reduction<F: PrimeField>(
     circuit: &LayeredCircuit<F>,
     mut layers: Vec<Vec<F>>,
     output_points: &[Vec<F>],
@@ -130,12 +151,12 @@ pub fn prove_evaluated<F: PrimeField>(
         .iter()
         .map(|p| Claim::new(p.clone(), evaluate(&layers[d], p)))
         .collect();
-    absorb_statement(circuit, c, &output_claims, transcript);
+    absorb_claims(circuit, c, &output_claims, transcript);
 
     let mut top = std::mem::take(&mut layers[d]);
     let (output_merge, merged) = if output_claims.len() > 1 {
         let mut scratch = vec![F::zero(); top.len()];
-        prove_merge(&mut top, &mut scratch, &output_claims, transcript)
+        prove_merge(&mut top, &mut scratch, &output_claims, transcript)?
     } else {
         (None, output_claims[0].clone())
     };
@@ -151,7 +172,7 @@ pub fn prove_evaluated<F: PrimeField>(
         if i == 1 && w.has_mul() {
             input_copy = Some(input.clone());
         }
-        let (proof, outcome) = prove_layer(&w, &mut input, &claim, transcript);
+        let (proof, outcome) = prove_layer(&w, &mut input, &claim, transcript)?;
         layer_proofs.push(proof);
         if i > 1 {
             claim = next_claim(outcome, transcript);
@@ -159,7 +180,7 @@ pub fn prove_evaluated<F: PrimeField>(
             last = Some(outcome);
         }
     }
-    let outcome = last.expect("a validated circuit has at least one layer");
+    let outcome = last.ok_or(ProveError::Circuit(crate::error::CircuitError::NoLayers))?;
     let input_claims: Vec<Claim<F>> = outcome
         .claims
         .iter()
@@ -168,7 +189,7 @@ pub fn prove_evaluated<F: PrimeField>(
     let (input_merge, input_claim) = match input_copy {
         Some(mut v0) if input_claims.len() > 1 => {
             let mut scratch = vec![F::zero(); v0.len()];
-            prove_merge(&mut v0, &mut scratch, &input_claims, transcript)
+            prove_merge(&mut v0, &mut scratch, &input_claims, transcript)?
         }
         _ => (None, input_claims[0].clone()),
     };
@@ -197,10 +218,42 @@ fn merge_error(stage: MergeStage, e: MergeFailure) -> VerifyError {
     }
 }
 
-/// Verify a GKR proof of `output_claims` for `2^log_copies` copies of `circuit`. On success
-/// returns the claim on the input MLE (over `(input wire, copy)` variables) that the caller
-/// must check against the inputs. Never panics on proof data.
-pub fn verify<F: PrimeField>(
+/// Raw mode, verifier of [`prove`]: absorb [`Statement::raw`] for the given `inputs`, call
+/// `claims` to obtain the output claims (drawing their points as the prover did), verify
+/// the reduction and check the input claim against `inputs`. Returns the input claim it
+/// checked. Never panics on proof data.
+pub fn verify<F, C>(
+    circuit: &LayeredCircuit<F>,
+    inputs: &[F],
+    proof: &GkrProof<F>,
+    transcript: &mut Transcript,
+    claims: C,
+) -> Result<Claim<F>, VerifyError>
+where
+    F: PrimeField,
+    C: FnOnce(&mut Transcript) -> Vec<Claim<F>>,
+{
+    circuit.validate()?;
+    let copies = num_copies(circuit, inputs.len()).map_err(|_| VerifyError::Shape {
+        what: "raw input table (a power-of-two number of copies times the input width)",
+        expected: circuit.input_width,
+        found: inputs.len(),
+    })?;
+    let log_copies = copies.trailing_zeros() as usize;
+    Statement::raw(circuit, log_copies, inputs).absorb(transcript);
+    let claims = claims(transcript);
+    let input_claim = verify_reduction(circuit, log_copies, &claims, proof, transcript)?;
+    if !check_input_claim(inputs, &input_claim) {
+        return Err(VerifyError::RawInputs);
+    }
+    Ok(input_claim)
+}
+
+/// Verify a GKR reduction of `output_claims` for `2^log_copies` copies of `circuit`. On
+/// success returns the claim on the input MLE (over `(input wire, copy)` variables) that the
+/// caller must check against the inputs. Like [`prove_reduction`] it absorbs neither the
+/// statement nor the inputs. Never panics on proof data.
+pub fn verify_reduction<F: PrimeField>(
     circuit: &LayeredCircuit<F>,
     log_copies: usize,
     output_claims: &[Claim<F>],
@@ -235,7 +288,7 @@ pub fn verify<F: PrimeField>(
             found: proof.layers.len(),
         });
     }
-    absorb_statement(circuit, c, output_claims, transcript);
+    absorb_claims(circuit, c, output_claims, transcript);
     let merged = verify_merge(
         out_log + c,
         output_claims,

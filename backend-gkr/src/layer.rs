@@ -24,6 +24,7 @@
 //! The verifier recomputes `Cst`, `A(rx)` and `M(rx, ry)` in time linear in the template.
 
 use crate::circuit::{Layer, Term};
+use crate::error::ProveError;
 use crate::mle::{eq_eval, eq_table, PAR_CHUNK, PAR_THRESHOLD};
 use crate::sumcheck::{prove_product2, verify_rounds, SumcheckProof, CHALLENGE_LABEL, ROUND_LABEL};
 use crate::transcript::Transcript;
@@ -45,10 +46,14 @@ pub struct Wiring<F> {
     pub in_log: usize,
     /// log2 of this layer's width.
     pub out_log: usize,
+    /// Both widths are powers of two and every wire read exists.
+    valid: bool,
 }
 
 impl<F: PrimeField> Wiring<F> {
-    /// Split a validated layer's gates by kind. `in_width` is the previous layer's width.
+    /// Split a layer's gates by kind. `in_width` is the previous layer's width. A layer that
+    /// would fail [`crate::LayeredCircuit::validate`] gives a wiring that [`prove_layer`] and
+    /// [`verify_layer`] refuse with a shape error.
     pub fn new(layer: &Layer<F>, in_width: usize) -> Self {
         let mut w = Wiring {
             mul_out: Vec::new(),
@@ -61,17 +66,24 @@ impl<F: PrimeField> Wiring<F> {
             const_val: Vec::new(),
             in_log: in_width.trailing_zeros() as usize,
             out_log: layer.width().trailing_zeros() as usize,
+            valid: in_width.is_power_of_two()
+                && in_width <= 1 << 31
+                && layer.width().is_power_of_two()
+                && layer.width() <= 1 << 31,
         };
+        let fits = |x: u32| (x as usize) < in_width;
         for (g, gate) in layer.gates.iter().enumerate() {
             let g = g as u32;
             for term in &gate.terms {
                 match *term {
                     Term::Mul { coeff, a, b } if !coeff.is_zero() => {
+                        w.valid &= fits(a) && fits(b);
                         w.mul_out.push(g);
                         w.mul_in.push((a, b));
                         w.mul_coeff.push(coeff);
                     }
                     Term::Add { coeff, a } if !coeff.is_zero() => {
+                        w.valid &= fits(a);
                         w.add_out.push(g);
                         w.add_in.push(a);
                         w.add_coeff.push(coeff);
@@ -349,16 +361,42 @@ fn fold_blocks<F: PrimeField>(table: &mut [F], r: F) {
 }
 
 /// Prove one layer. `input` is the copy-major table of the previous layer for all copies;
-/// it is consumed (folded in place). Returns the proof and what is handed down.
+/// it is consumed (folded in place). Returns the proof and what is handed down. An input
+/// table that is not `2^in_log` entries per copy of the claim's copy point, or a gate point
+/// of the wrong dimension, is a shape error.
 pub fn prove_layer<F: PrimeField>(
     w: &Wiring<F>,
     input: &mut [F],
     claim: &LayerClaim<F>,
     transcript: &mut Transcript,
-) -> (LayerProof<F>, LayerOutcome<F>) {
+) -> Result<(LayerProof<F>, LayerOutcome<F>), ProveError> {
+    if !w.valid {
+        return Err(ProveError::Shape {
+            what: "layer wiring (power-of-two widths, wires in range)",
+            expected: 1,
+            found: 0,
+        });
+    }
     let blk = 1usize << w.in_log;
     let c = claim.copy_point.len();
-    debug_assert_eq!(input.len(), blk << c);
+    let expected = (c < usize::BITS as usize)
+        .then(|| blk.checked_shl(c as u32))
+        .flatten()
+        .filter(|n| n >> c == blk);
+    if expected != Some(input.len()) {
+        return Err(ProveError::Shape {
+            what: "layer input table",
+            expected: expected.unwrap_or(usize::MAX),
+            found: input.len(),
+        });
+    }
+    if let Some((z, _)) = claim.gate_points.iter().find(|(z, _)| z.len() != w.out_log) {
+        return Err(ProveError::Shape {
+            what: "layer gate point coordinates",
+            expected: w.out_log,
+            found: z.len(),
+        });
+    }
     let omega = claim.omega(w.out_log);
     let cst = w.constant_part(&omega);
     let wm: Vec<F> = w
@@ -486,7 +524,7 @@ pub fn prove_layer<F: PrimeField>(
     } else {
         None
     };
-    (
+    Ok((
         LayerProof {
             copy: SumcheckProof { evals: copy_evals },
             x: x_proof,
@@ -497,7 +535,7 @@ pub fn prove_layer<F: PrimeField>(
             copy_point: rs,
             claims,
         },
-    )
+    ))
 }
 
 /// Why a layer was rejected (mapped to a `VerifyError` by the caller).
@@ -516,7 +554,17 @@ pub fn verify_layer<F: PrimeField>(
     proof: &LayerProof<F>,
     transcript: &mut Transcript,
 ) -> Result<LayerOutcome<F>, LayerFailure> {
+    if !w.valid {
+        return Err(LayerFailure::Shape("layer wiring", 1, 0));
+    }
     let c = claim.copy_point.len();
+    if let Some((z, _)) = claim.gate_points.iter().find(|(z, _)| z.len() != w.out_log) {
+        return Err(LayerFailure::Shape(
+            "layer gate point coordinates",
+            w.out_log,
+            z.len(),
+        ));
+    }
     let h = w.in_log;
     let omega = claim.omega(w.out_log);
     let cst = w.constant_part(&omega);
@@ -634,7 +682,7 @@ mod tests {
             let layer = random_layer(&mut rng, in_w, out_w);
             let w = Wiring::new(&layer, in_w);
             let input: Vec<Fr> = (0..in_w << c).map(|_| Fr::rand(&mut rng)).collect();
-            let out = eval_layer(&layer, in_w, &input);
+            let out = eval_layer(&layer, in_w, &input).unwrap();
             for zero_coord in [false, true] {
                 let mut rc: Vec<Fr> = (0..c).map(|_| Fr::rand(&mut rng)).collect();
                 if zero_coord && c > 0 {
@@ -650,7 +698,7 @@ mod tests {
                 };
                 let mut tp = Transcript::new(b"l");
                 let mut table = input.clone();
-                let (proof, outcome) = prove_layer(&w, &mut table, &claim, &mut tp);
+                let (proof, outcome) = prove_layer(&w, &mut table, &claim, &mut tp).unwrap();
                 // brute force: the first copy-round message at 0 is
                 // sum over copies s with top bit 0 of eq(rc, s) * (omega . (V_out(s) - const))
                 if c > 0 {
@@ -681,6 +729,12 @@ mod tests {
                     verify_layer(&w, &bad, &proof, &mut tv).unwrap_err(),
                     LayerFailure::Final
                 );
+                // a table of the wrong size is a shape error, not a panic
+                let mut short = input[..input.len() - 1].to_vec();
+                assert!(matches!(
+                    prove_layer(&w, &mut short, &claim, &mut Transcript::new(b"l")),
+                    Err(ProveError::Shape { .. })
+                ));
             }
         }
     }

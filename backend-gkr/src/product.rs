@@ -11,10 +11,20 @@
 //! Several trees with the same number of leaves are proven together: one sumcheck per layer
 //! on a random combination, and all leaf claims share one point. Pad trees with `1`s to a
 //! common power-of-two size.
+//!
+//! The leaf point is only useful if it is drawn after the leaves are fixed: otherwise fake
+//! leaves with the wanted product can be proven and the circuit's inputs fitted afterwards
+//! so that its output MLE matches the leaf claim. So [`prove_products`] and
+//! [`verify_products`] take what fixes the leaves, the [`Statement`] (circuits, public
+//! data) and the [`Commitment`]s to the inputs of the circuits that produce them (empty
+//! when the leaves are public), and absorb both before their first challenge. In a flow that
+//! has absorbed them already this repeats them, which costs nothing in soundness.
 
 use crate::claim::Claim;
 use crate::error::{ProveError, VerifyError};
 use crate::mle::{eq_eval, eq_table, fold_top, PAR_CHUNK, PAR_THRESHOLD};
+use crate::pcs::Commitment;
+use crate::statement::Statement;
 use crate::sumcheck::{verify_rounds, SumcheckProof, CHALLENGE_LABEL, ROUND_LABEL};
 use crate::transcript::Transcript;
 use ark_ff::PrimeField;
@@ -62,6 +72,15 @@ impl<F: PrimeField> ProductClaims<F> {
     }
 }
 
+/// What the leaves depend on, absorbed before the first challenge of a product proof.
+fn absorb_binding(t: &mut Transcript, statement: &Statement, commitments: &[Commitment]) {
+    statement.absorb(t);
+    t.absorb_u64(b"product/commitments", commitments.len() as u64);
+    for c in commitments {
+        c.absorb(t);
+    }
+}
+
 fn absorb_header<F: PrimeField>(t: &mut Transcript, trees: usize, n: usize, products: &[F]) {
     t.absorb_u64(b"product/trees", trees as u64);
     t.absorb_u64(b"product/log-leaves", n as u64);
@@ -79,19 +98,27 @@ fn batch_weights<F: PrimeField>(t: &mut Transcript, trees: usize) -> Vec<F> {
     w
 }
 
-/// Prove one tree; returns the proof, the product, and the leaf claim.
+/// Prove one tree whose leaves are fixed by `statement` and `commitments` (see
+/// [`prove_products`]); returns the proof, the product, and the leaf claim.
 pub fn prove_product<F: PrimeField>(
     leaves: Vec<F>,
+    statement: &Statement,
+    commitments: &[Commitment],
     transcript: &mut Transcript,
 ) -> Result<(ProductProof<F>, F, Claim<F>), ProveError> {
-    let (proof, claims) = prove_products(vec![leaves], transcript)?;
+    let (proof, claims) = prove_products(vec![leaves], statement, commitments, transcript)?;
     let claim = Claim::new(claims.point, claims.leaf_values[0]);
     Ok((proof, claims.products[0], claim))
 }
 
-/// Prove several trees of equal power-of-two size together.
+/// Prove several trees of equal power-of-two size together. The leaves must be fixed by
+/// `statement` (public data, circuits) and `commitments` (the committed inputs of the
+/// circuits whose outputs they are; empty for public leaves): both are absorbed before the
+/// first challenge, so the leaf point cannot be known before the inputs are committed.
 pub fn prove_products<F: PrimeField>(
     leaves: Vec<Vec<F>>,
+    statement: &Statement,
+    commitments: &[Commitment],
     transcript: &mut Transcript,
 ) -> Result<(ProductProof<F>, ProductClaims<F>), ProveError> {
     let trees = leaves.len();
@@ -126,6 +153,7 @@ pub fn prove_products<F: PrimeField>(
         })
         .collect();
     let products: Vec<F> = tables.iter().map(|t| t[0][0]).collect();
+    absorb_binding(transcript, statement, commitments);
     absorb_header(transcript, trees, n, &products);
     let mut layer_proofs = Vec::with_capacity(n);
     if n == 0 {
@@ -245,20 +273,26 @@ fn tree_round<F: PrimeField>(eq: &[F], tabs: &[Vec<F>], half0: usize, lambda: &[
     }
 }
 
-/// Verify a single-tree proof over `2^log_leaves` leaves; returns the product and the leaf
-/// claim. The caller checks the product against what it expects.
+/// Verify a single-tree proof over `2^log_leaves` leaves fixed by `statement` and
+/// `commitments`; returns the product and the leaf claim. The caller checks the product
+/// against what it expects.
 pub fn verify_product<F: PrimeField>(
+    statement: &Statement,
+    commitments: &[Commitment],
     log_leaves: usize,
     proof: &ProductProof<F>,
     transcript: &mut Transcript,
 ) -> Result<(F, Claim<F>), VerifyError> {
-    let c = verify_products(1, log_leaves, proof, transcript)?;
+    let c = verify_products(statement, commitments, 1, log_leaves, proof, transcript)?;
     Ok((c.products[0], Claim::new(c.point, c.leaf_values[0])))
 }
 
-/// Verify a batched proof of `trees` trees of `2^log_leaves` leaves each. Never panics on
+/// Verify a batched proof of `trees` trees of `2^log_leaves` leaves each, fixed by
+/// `statement` and `commitments` (absorbed first, as by [`prove_products`]). Never panics on
 /// proof data.
 pub fn verify_products<F: PrimeField>(
+    statement: &Statement,
+    commitments: &[Commitment],
     trees: usize,
     log_leaves: usize,
     proof: &ProductProof<F>,
@@ -276,6 +310,7 @@ pub fn verify_products<F: PrimeField>(
     if proof.layers.len() != n {
         return Err(shape("product layers", n, proof.layers.len()));
     }
+    absorb_binding(transcript, statement, commitments);
     absorb_header(transcript, trees, n, &proof.products);
     if n == 0 {
         let p = proof.products.clone();
@@ -362,14 +397,29 @@ mod tests {
             let leaves: Vec<Vec<Fr>> = (0..trees)
                 .map(|_| (0..1 << n).map(|_| Fr::rand(&mut rng)).collect())
                 .collect();
+            let mut st = Statement::new();
+            for l in &leaves {
+                st.public_fields(b"leaves", l);
+            }
             let mut tp = Transcript::new(b"p");
-            let (proof, claims) = prove_products(leaves.clone(), &mut tp).unwrap();
+            let (proof, claims) = prove_products(leaves.clone(), &st, &[], &mut tp).unwrap();
             for (t, l) in leaves.iter().enumerate() {
                 assert_eq!(claims.products[t], l.iter().product::<Fr>());
                 assert_eq!(claims.leaf_values[t], evaluate(l, &claims.point));
             }
             let mut tv = Transcript::new(b"p");
-            assert_eq!(verify_products(trees, n, &proof, &mut tv).unwrap(), claims);
+            assert_eq!(
+                verify_products(&st, &[], trees, n, &proof, &mut tv).unwrap(),
+                claims
+            );
+            // the binding is absorbed: another statement gives other challenges
+            if n > 0 {
+                let mut tv = Transcript::new(b"p");
+                assert!(
+                    verify_products(&Statement::new(), &[], trees, n, &proof, &mut tv)
+                        .map_or(true, |c| c != claims)
+                );
+            }
         }
     }
 }

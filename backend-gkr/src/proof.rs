@@ -4,8 +4,13 @@
 //! `encode_*` functions; vectors are `u32`-length-prefixed, options are a `0/1` tag). The
 //! decoder rejects a wrong magic, version or kind, non-canonical field elements, lengths that
 //! exceed the remaining bytes, and trailing bytes. JSON wraps the serde form of the proof in
-//! `{ "format": "tessera-gkr", "version": 1, "kind": ..., "proof": ... }`, field elements as
+//! `{ "format": "tessera-gkr", "version": 2, "kind": ..., "proof": ... }`, field elements as
 //! hex strings of their canonical bytes.
+//!
+//! Version 2 changed what a proof means, not its layout: the transcript absorbs the
+//! [`crate::Statement`] and every commitment before any challenge, raw mode absorbs its
+//! inputs, product trees absorb what fixes their leaves, and openings absorb their claim, so
+//! a version 1 proof does not verify under version 2 and is refused by the header.
 
 use crate::claim::MergeProof;
 use crate::codec::{Reader, Writer};
@@ -22,8 +27,8 @@ use serde::{de::DeserializeOwned, Deserialize, Serialize};
 
 /// Magic bytes opening every binary proof.
 pub const MAGIC: &[u8; 4] = b"TSRA";
-/// Current proof format version.
-pub const VERSION: u16 = 1;
+/// Current proof format version (2: statement and commitments absorbed before challenges).
+pub const VERSION: u16 = 2;
 
 /// Proof kinds, as stored in the header.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]

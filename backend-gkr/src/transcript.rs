@@ -5,14 +5,15 @@
 //! label and a caller-chosen domain separator. A challenge is derived from a fork of the
 //! running hash (extended output, 64 bytes reduced modulo p, so its bias is below 2^-250
 //! for BN254), and the squeezed bytes are absorbed back so consecutive challenges differ.
-//! The prover and verifier must absorb exactly the same things in the same order: every
-//! prover message, commitment, claimed value and claim point the verifier sees.
+//! The prover and verifier must absorb exactly the same things in the same order: first the
+//! [`crate::Statement`], then every commitment, then every prover message, claimed value and
+//! claim point the verifier sees, each before the first challenge that depends on it.
 
 use ark_ff::PrimeField;
 use ark_serialize::CanonicalSerialize;
 
 /// Protocol label absorbed first by every transcript.
-pub const PROTOCOL_LABEL: &[u8] = b"tessera-gkr/transcript/v1";
+pub const PROTOCOL_LABEL: &[u8] = b"tessera-gkr/transcript/v2";
 
 /// A Fiat-Shamir transcript (the same type is used by the prover and the verifier).
 #[derive(Clone)]
@@ -106,9 +107,17 @@ impl Transcript {
         (0..n).map(|_| self.challenge(label)).collect()
     }
 
-    /// `n` indices uniform in `0..bound` (bias below 2^-64 for any `bound < 2^64`).
-    pub fn challenge_indices(&mut self, label: &[u8], n: usize, bound: usize) -> Vec<usize> {
-        assert!(bound > 0, "index bound must be positive");
+    /// `n` indices uniform in `0..bound` (bias below 2^-64 for any `bound < 2^64`); `None`
+    /// (and nothing squeezed) when `bound` is zero.
+    pub fn challenge_indices(
+        &mut self,
+        label: &[u8],
+        n: usize,
+        bound: usize,
+    ) -> Option<Vec<usize>> {
+        if bound == 0 {
+            return None;
+        }
         let mut out = Vec::with_capacity(n);
         while out.len() < n {
             let bytes = self.squeeze(label);
@@ -120,7 +129,7 @@ impl Transcript {
                 out.push((v % bound as u128) as usize);
             }
         }
-        out
+        Some(out)
     }
 }
 
@@ -146,7 +155,8 @@ mod tests {
         // consecutive challenges differ
         let mut e = Transcript::new(b"test");
         assert_ne!(e.challenge::<Fr>(b"c"), e.challenge::<Fr>(b"c"));
-        let idx = e.challenge_indices(b"q", 10, 7);
-        assert!(idx.iter().all(|&i| i < 7));
+        let idx = e.challenge_indices(b"q", 10, 7).unwrap();
+        assert!(idx.len() == 10 && idx.iter().all(|&i| i < 7));
+        assert_eq!(e.challenge_indices(b"q", 10, 0), None);
     }
 }

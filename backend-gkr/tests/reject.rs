@@ -42,21 +42,34 @@ fn small_case() -> Case {
     let inputs = random_inputs(&mut rng, &circuit, log_copies);
     let n = circuit.log_width(3) + log_copies;
     let points = vec![random_point(&mut rng, n), random_point(&mut rng, n)];
-    let out = prove(&circuit, &inputs, &points, &mut Transcript::new(b"reject")).unwrap();
+    let out = prove(&circuit, &inputs, &mut Transcript::new(b"reject"), |_| {
+        points
+    })
+    .unwrap();
     (circuit, log_copies, inputs, out.output_claims, out.proof)
+}
+
+/// Raw-mode verification of `p` for `claims` on `inputs`.
+fn raw_verify(
+    c: &LayeredCircuit<Fr>,
+    inputs: &[Fr],
+    claims: &[Claim<Fr>],
+    p: &GkrProof<Fr>,
+    domain: &[u8],
+) -> Result<Claim<Fr>, VerifyError> {
+    verify(c, inputs, p, &mut Transcript::new(domain), |_| {
+        claims.to_vec()
+    })
 }
 
 fn gkr_accepts(
     c: &LayeredCircuit<Fr>,
-    lc: usize,
+    _lc: usize,
     inputs: &[Fr],
     claims: &[Claim<Fr>],
     p: &GkrProof<Fr>,
 ) -> bool {
-    match verify(c, lc, claims, p, &mut Transcript::new(b"reject")) {
-        Ok(ic) => check_input_claim(inputs, &ic),
-        Err(_) => false,
-    }
+    raw_verify(c, inputs, claims, p, b"reject").is_ok()
 }
 
 #[test]
@@ -82,7 +95,7 @@ fn wrong_output_claims_are_rejected() {
     for k in 0..claims.len() {
         let mut bad = claims.clone();
         bad[k].value += Fr::from(1u64);
-        let err = verify(&c, lc, &bad, &proof, &mut Transcript::new(b"reject")).unwrap_err();
+        let err = raw_verify(&c, &inputs, &bad, &proof, b"reject").unwrap_err();
         assert!(
             matches!(
                 err,
@@ -97,28 +110,36 @@ fn wrong_output_claims_are_rejected() {
         assert!(!gkr_accepts(&c, lc, &inputs, &bad, &proof));
     }
     // a single wrong claim (no merge) fails at the output layer's sumcheck
-    let out = prove(
-        &c,
-        &inputs,
-        &[claims[0].point.clone()],
-        &mut Transcript::new(b"reject"),
-    )
-    .unwrap();
+    let single = vec![claims[0].point.clone()];
+    let out = prove(&c, &inputs, &mut Transcript::new(b"reject"), |_| single).unwrap();
     let mut bad = out.output_claims.clone();
     bad[0].value += Fr::from(1u64);
-    let err = verify(&c, lc, &bad, &out.proof, &mut Transcript::new(b"reject")).unwrap_err();
+    let err = raw_verify(&c, &inputs, &bad, &out.proof, b"reject").unwrap_err();
     assert_eq!(err, VerifyError::LayerFinal { layer: 3 });
     // wrong dimension, no claims, wrong copy count
     let mut bad = claims.clone();
     bad[0].point.pop();
     assert!(matches!(
-        verify(&c, lc, &bad, &proof, &mut Transcript::new(b"reject")),
+        raw_verify(&c, &inputs, &bad, &proof, b"reject"),
         Err(VerifyError::OutputClaim(_))
     ));
-    assert!(verify(&c, lc, &[], &proof, &mut Transcript::new(b"reject")).is_err());
-    assert!(verify(&c, lc + 1, &claims, &proof, &mut Transcript::new(b"reject")).is_err());
+    assert!(raw_verify(&c, &inputs, &[], &proof, b"reject").is_err());
+    let mut twice = inputs.clone();
+    twice.extend_from_slice(&inputs);
+    assert!(raw_verify(&c, &twice, &claims, &proof, b"reject").is_err());
+    assert!(matches!(
+        raw_verify(&c, &inputs[1..], &claims, &proof, b"reject"),
+        Err(VerifyError::Shape { .. })
+    ));
+    let mut t = Transcript::new(b"reject");
+    Statement::raw(&c, lc, &inputs).absorb(&mut t);
+    assert!(verify_reduction(&c, lc + 1, &claims, &proof, &mut t).is_err());
+    // other inputs (even ones that agree with the input claim) change every challenge
+    let mut other = inputs.clone();
+    other[0] += Fr::from(1u64);
+    assert!(raw_verify(&c, &other, &claims, &proof, b"reject").is_err());
     // a different transcript domain changes every challenge
-    assert!(verify(&c, lc, &claims, &proof, &mut Transcript::new(b"other")).is_err());
+    assert!(raw_verify(&c, &inputs, &claims, &proof, b"other").is_err());
 }
 
 #[test]
@@ -167,13 +188,14 @@ fn dishonest_provers_fail() {
     let mut layers = circuit.evaluate(&inputs).unwrap();
     layers[1][5 * 4 + 1] = layers[1][5 * 4]; // relay(z) := x*y
     layers[1][5 * 4 + 3] = layers[1][5 * 4] * layers[1][5 * 4 + 2]; // z*w := x*y*w
-    layers[2] = tessera_gkr::circuit::eval_layer(&circuit.layers[1], 4, &layers[1]);
+    layers[2] = tessera_gkr::circuit::eval_layer(&circuit.layers[1], 4, &layers[1]).unwrap();
     assert!(layers[2].iter().all(|v| *v == Fr::from(0u64)));
     assert_forged_layers_rejected(&circuit, log_copies, layers, &inputs, b"d3");
 }
 
-/// Proves forged layer values claiming every output is zero; the verifier (told the outputs
-/// are zero) must reject, or leave an input claim the real inputs do not satisfy.
+/// Proves forged layer values claiming every output is zero (raw mode, in the protocol's
+/// order: statement with the inputs, then the point); the verifier (told the outputs are
+/// zero) must reject.
 fn assert_forged_layers_rejected(
     circuit: &LayeredCircuit<Fr>,
     log_copies: usize,
@@ -182,13 +204,18 @@ fn assert_forged_layers_rejected(
     domain: &[u8],
 ) {
     let mut tp = Transcript::new(domain);
+    Statement::raw(circuit, log_copies, inputs).absorb(&mut tp);
     let point = random_output_point(circuit, log_copies, &mut tp);
-    let out = prove_evaluated(circuit, layers, &[point], &mut tp).unwrap();
+    let out = prove_reduction(circuit, layers, &[point], &mut tp).unwrap();
     assert_eq!(out.output_claims[0].value, Fr::from(0u64));
     let mut tv = Transcript::new(domain);
-    let vpoint = random_output_point(circuit, log_copies, &mut tv);
-    let res = verify(circuit, log_copies, &[Claim::new(vpoint, Fr::from(0u64))], &out.proof, &mut tv);
-    assert!(res.is_err() || !check_input_claim(inputs, &res.unwrap()));
+    let res = verify(circuit, inputs, &out.proof, &mut tv, |t| {
+        vec![Claim::new(
+            random_output_point(circuit, log_copies, t),
+            Fr::from(0u64),
+        )]
+    });
+    assert!(res.is_err());
 }
 
 fn committed_case() -> (
@@ -202,10 +229,7 @@ fn committed_case() -> (
     let circuit = random_circuit(&mut rng, 2, 2);
     let lc = 2;
     let inputs = random_inputs(&mut rng, &circuit, lc);
-    let params = PcsParams::Ligero(LigeroParams {
-        log_inv_rate: 2,
-        num_queries: 6,
-    });
+    let params = PcsParams::insecure_for_tests(2, 6);
     let (proof, claims) =
         prove_with_commitment(&circuit, inputs, &params, &mut Transcript::new(b"c"), |t| {
             vec![t.challenges(b"pt", circuit.log_width(2) + lc)]
@@ -289,9 +313,21 @@ fn every_field_element_of_a_product_proof_is_checked() {
     let leaves: Vec<Vec<Fr>> = (0..2)
         .map(|_| (0..16).map(|_| Fr::rand(&mut rng)).collect())
         .collect();
-    let (proof, claims) = prove_products(leaves, &mut Transcript::new(b"p")).unwrap();
-    let accepts = |p: &ProductProof<Fr>| match verify_products(2, 4, p, &mut Transcript::new(b"p"))
-    {
+    // public leaves: the statement fixes them
+    let mut st = Statement::new();
+    for l in &leaves {
+        st.public_fields(b"leaves", l);
+    }
+    let st = &st;
+    let (proof, claims) = prove_products(leaves, st, &[], &mut Transcript::new(b"p")).unwrap();
+    let accepts = |p: &ProductProof<Fr>| match verify_products(
+        st,
+        &[],
+        2,
+        4,
+        p,
+        &mut Transcript::new(b"p"),
+    ) {
         Ok(c) => c == claims,
         Err(_) => false,
     };
@@ -303,15 +339,33 @@ fn every_field_element_of_a_product_proof_is_checked() {
             "element {k} of {n}"
         );
     }
-    assert!(verify_products(2, 3, &proof, &mut Transcript::new(b"p")).is_err());
-    assert!(verify_products(1, 4, &proof, &mut Transcript::new(b"p")).is_err());
+    assert!(verify_products(st, &[], 2, 3, &proof, &mut Transcript::new(b"p")).is_err());
+    assert!(verify_products(st, &[], 1, 4, &proof, &mut Transcript::new(b"p")).is_err());
     // a wrong root product is named
     let mut bad = proof.clone();
     bad.products[1] += Fr::from(1u64);
     assert_eq!(
-        verify_products(2, 4, &bad, &mut Transcript::new(b"p")),
+        verify_products(st, &[], 2, 4, &bad, &mut Transcript::new(b"p")),
         Err(VerifyError::ProductRoot { tree: 1 })
     );
+    // another statement, or a commitment the prover did not bind, changes the challenges
+    let other = Statement::new();
+    assert!(!accepts_with(&other, &[], &proof, &claims));
+    let c = Commitment::Raw {
+        digest: [7; 32],
+        num_vars: 4,
+    };
+    assert!(!accepts_with(st, &[c], &proof, &claims));
+}
+
+fn accepts_with(
+    st: &Statement,
+    commitments: &[Commitment],
+    p: &ProductProof<Fr>,
+    claims: &ProductClaims<Fr>,
+) -> bool {
+    verify_products(st, commitments, 2, 4, p, &mut Transcript::new(b"p"))
+        .is_ok_and(|c| c == *claims)
 }
 
 #[test]
@@ -379,15 +433,15 @@ fn malformed_bytes_are_errors_never_panics() {
     assert!(GkrProof::<Fr>::from_json(&proof.to_json()).is_err());
     let mut short = gproof.clone();
     short.layers.pop();
-    let (gc, glc, _, gclaims, _) = small_case();
+    let (gc, _, ginputs, gclaims, _) = small_case();
     assert!(matches!(
-        verify(&gc, glc, &gclaims, &short, &mut Transcript::new(b"reject")),
+        raw_verify(&gc, &ginputs, &gclaims, &short, b"reject"),
         Err(VerifyError::Shape { .. })
     ));
     let mut short = gproof.clone();
     short.layers[0].copy.evals.pop();
     assert!(matches!(
-        verify(&gc, glc, &gclaims, &short, &mut Transcript::new(b"reject")),
+        raw_verify(&gc, &ginputs, &gclaims, &short, b"reject"),
         Err(VerifyError::Shape { .. })
     ));
 }

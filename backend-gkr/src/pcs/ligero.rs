@@ -20,7 +20,15 @@
 //! assumes per-query error `sqrt(rate)` (proximity gaps up to the Johnson radius, proven for
 //! RS codes by BCIKS20, plus list-decoding extraction), and [`LigeroParams::conjectured_100`]
 //! (`t = 50`) assumes the proximity-gap conjecture up to capacity (per-query error `rate`).
+//! Every parameter set names the [`Assumption`] its query count relies on, and
+//! [`LigeroParams::check`] (run by [`commit`], [`open`] and [`verify`]) refuses a set with
+//! fewer than [`SECURITY_BITS`] bits under it unless the set was built with
+//! [`LigeroParams::insecure_for_tests`] (`allow_insecure`).
 //! For a small field (Goldilocks) the combinations must be drawn from an extension field.
+//!
+//! Fiat-Shamir: [`open`] and [`verify`] absorb the root, the number of variables and the
+//! claim (point and value) themselves before drawing `gamma` and the column queries, so an
+//! opening is bound to the claim it proves whatever the caller absorbed before.
 
 use super::merkle::{hash_leaf, verify_multi, Digest, MerkleTree};
 use crate::claim::Claim;
@@ -32,13 +40,45 @@ use ark_ff::PrimeField;
 use ark_poly::{EvaluationDomain, Radix2EvaluationDomain};
 use rayon::prelude::*;
 
-/// Code rate and number of column queries.
+/// Security level every parameter set must reach unless built with
+/// [`LigeroParams::insecure_for_tests`].
+pub const SECURITY_BITS: f64 = 100.0;
+
+/// Largest supported `log2(1 / rate)` (rate 1/256).
+pub const MAX_LOG_INV_RATE: usize = 8;
+
+/// Which bound on the soundness error of one column query a query count relies on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum Assumption {
+    /// The proven unique-decoding bound: per-query error `1 - delta/3`, `delta = 1 - rate`.
+    Proven,
+    /// Proximity gaps up to the Johnson radius: per-query error `sqrt(rate)`.
+    Johnson,
+    /// The proximity-gap conjecture up to capacity: per-query error `rate`.
+    Conjectured,
+}
+
+impl Assumption {
+    fn tag(self) -> u64 {
+        match self {
+            Assumption::Proven => 0,
+            Assumption::Johnson => 1,
+            Assumption::Conjectured => 2,
+        }
+    }
+}
+
+/// Code rate, number of column queries, and the assumption that makes them secure.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct LigeroParams {
     /// `log2(1 / rate)`; 2 means rate 1/4.
     pub log_inv_rate: usize,
     /// Number of column queries (sampled with replacement, opened once each).
     pub num_queries: usize,
+    /// The bound [`Self::security_bits`] is computed under.
+    pub assumption: Assumption,
+    /// Accept fewer than [`SECURITY_BITS`] bits (tests and benchmarks only).
+    pub allow_insecure: bool,
 }
 
 impl LigeroParams {
@@ -48,6 +88,8 @@ impl LigeroParams {
         LigeroParams {
             log_inv_rate: 2,
             num_queries: 241,
+            assumption: Assumption::Proven,
+            allow_insecure: false,
         }
     }
 
@@ -57,6 +99,8 @@ impl LigeroParams {
         LigeroParams {
             log_inv_rate: 2,
             num_queries: 100,
+            assumption: Assumption::Johnson,
+            allow_insecure: false,
         }
     }
 
@@ -66,6 +110,19 @@ impl LigeroParams {
         LigeroParams {
             log_inv_rate: 2,
             num_queries: 50,
+            assumption: Assumption::Conjectured,
+            allow_insecure: false,
+        }
+    }
+
+    /// Any rate and query count, accepted below [`SECURITY_BITS`]: small, fast proofs for
+    /// tests. Never use it for a proof anyone relies on.
+    pub const fn insecure_for_tests(log_inv_rate: usize, num_queries: usize) -> Self {
+        LigeroParams {
+            log_inv_rate,
+            num_queries,
+            assumption: Assumption::Proven,
+            allow_insecure: true,
         }
     }
 
@@ -73,6 +130,52 @@ impl LigeroParams {
     pub fn proven_bits(&self) -> f64 {
         let delta = 1.0 - (0.5f64).powi(self.log_inv_rate as i32);
         -(self.num_queries as f64) * (1.0 - delta / 3.0).log2()
+    }
+
+    /// Bits of soundness from the queries under [`Self::assumption`].
+    pub fn security_bits(&self) -> f64 {
+        let t = self.num_queries as f64;
+        let r = self.log_inv_rate as f64;
+        match self.assumption {
+            Assumption::Proven => self.proven_bits(),
+            Assumption::Johnson => t * r / 2.0,
+            Assumption::Conjectured => t * r,
+        }
+    }
+
+    /// `Ok` when the parameters are usable: at least one query, a rate of at most 1/2 and
+    /// at least 1/2^[`MAX_LOG_INV_RATE`], and [`SECURITY_BITS`] bits under their assumption
+    /// (the last unless `allow_insecure`). The error says what is wrong.
+    pub fn check(&self) -> Result<(), String> {
+        if self.num_queries == 0 {
+            return Err("at least one column query is required".into());
+        }
+        if self.log_inv_rate > MAX_LOG_INV_RATE {
+            return Err(format!(
+                "rate 2^-{} is below the smallest supported rate 2^-{MAX_LOG_INV_RATE}",
+                self.log_inv_rate
+            ));
+        }
+        if self.log_inv_rate == 0 && !self.allow_insecure {
+            return Err("rate 1 has no code distance".into());
+        }
+        let bits = self.security_bits();
+        if bits < SECURITY_BITS && !self.allow_insecure {
+            return Err(format!(
+                "{} queries at rate 2^-{} give {bits:.1} bits under the {:?} bound, below \
+                 {SECURITY_BITS}; use LigeroParams::insecure_for_tests for test-only parameters",
+                self.num_queries, self.log_inv_rate, self.assumption
+            ));
+        }
+        Ok(())
+    }
+
+    /// Absorb the parameters (part of a [`crate::Statement`]).
+    pub fn absorb(&self, transcript: &mut Transcript) {
+        transcript.absorb_u64(b"ligero/log-inv-rate", self.log_inv_rate as u64);
+        transcript.absorb_u64(b"ligero/queries", self.num_queries as u64);
+        transcript.absorb_u64(b"ligero/assumption", self.assumption.tag());
+        transcript.absorb_u64(b"ligero/allow-insecure", self.allow_insecure as u64);
     }
 }
 
@@ -144,6 +247,8 @@ pub struct LigeroOpening<F: PrimeField> {
 /// What the prover keeps after committing.
 #[derive(Clone, Debug)]
 pub struct LigeroProverData<F> {
+    params: LigeroParams,
+    num_vars: usize,
     layout: Layout,
     matrix: Vec<F>,
     columns: Vec<F>,
@@ -187,10 +292,13 @@ pub fn commit<F: PrimeField>(
 ) -> Result<(Digest, LigeroProverData<F>), ProveError> {
     let n = crate::mle::log2_exact(evals.len())
         .ok_or_else(|| ProveError::Commitment("table size is not a power of two".into()))?;
-    if params.num_queries == 0 {
-        return Err(ProveError::Commitment(
-            "at least one column query is required".into(),
-        ));
+    params.check().map_err(ProveError::InsecureParams)?;
+    if n > MAX_VARS {
+        return Err(ProveError::Shape {
+            what: "committed table variables",
+            expected: MAX_VARS,
+            found: n,
+        });
     }
     let layout = Layout::new(n, params);
     let d = domain::<F>(&layout).ok_or_else(|| {
@@ -219,11 +327,13 @@ pub fn commit<F: PrimeField>(
             }
         });
     drop(encoded);
-    let tree = MerkleTree::new(hash_columns(&columns, rows));
+    let tree = MerkleTree::new(hash_columns(&columns, rows))?;
     let root = tree.root();
     Ok((
         root,
         LigeroProverData {
+            params: *params,
+            num_vars: n,
             layout,
             matrix: evals,
             columns,
@@ -232,11 +342,31 @@ pub fn commit<F: PrimeField>(
     ))
 }
 
+/// Largest number of variables a commitment may have.
+pub const MAX_VARS: usize = 48;
+
 fn query_indices(t: &mut Transcript, params: &LigeroParams, layout: &Layout) -> Vec<usize> {
-    let mut idx = t.challenge_indices(b"ligero/queries", params.num_queries, layout.code());
+    // the code length is a power of two, never zero
+    let mut idx = t
+        .challenge_indices(b"ligero/queries", params.num_queries, layout.code())
+        .unwrap_or_default();
     idx.sort_unstable();
     idx.dedup();
     idx
+}
+
+/// What both sides absorb before the opening's first challenge: the commitment and the
+/// claim it is opened against.
+fn absorb_claim<F: PrimeField>(
+    t: &mut Transcript,
+    root: &Digest,
+    num_vars: usize,
+    claim: &Claim<F>,
+) {
+    t.absorb_bytes(b"ligero/open-root", root);
+    t.absorb_u64(b"ligero/open-num-vars", num_vars as u64);
+    t.absorb_fields(b"ligero/open-point", &claim.point);
+    t.absorb_field(b"ligero/open-value", &claim.value);
 }
 
 /// Combine rows: `out[k] = sum_r w[r] M[r][k]`.
@@ -255,21 +385,27 @@ fn combine_rows<F: PrimeField>(matrix: &[F], cols: usize, w: &[F]) -> Vec<F> {
     out
 }
 
-/// Open the commitment at `point` (the caller has absorbed the commitment and the claim).
+/// Open the commitment against `claim` (the committed table's MLE at `claim.point` is
+/// `claim.value`; a wrong value gives an opening the verifier rejects). Absorbs the root,
+/// the number of variables and the claim before drawing any challenge.
 pub fn open<F: PrimeField>(
     data: &LigeroProverData<F>,
-    params: &LigeroParams,
-    point: &[F],
+    claim: &Claim<F>,
     transcript: &mut Transcript,
-) -> LigeroOpening<F> {
+) -> Result<LigeroOpening<F>, ProveError> {
     let l = data.layout;
-    assert_eq!(
-        point.len(),
-        l.log_rows + l.log_cols,
-        "opening point dimension"
-    );
+    let params = &data.params;
+    params.check().map_err(ProveError::InsecureParams)?;
+    if claim.point.len() != data.num_vars {
+        return Err(ProveError::Shape {
+            what: "opening point coordinates",
+            expected: data.num_vars,
+            found: claim.point.len(),
+        });
+    }
+    absorb_claim(transcript, &data.tree.root(), data.num_vars, claim);
     let gamma: Vec<F> = transcript.challenges(b"ligero/gamma", l.rows());
-    let eq_hi = eq_table(&point[l.log_cols..]);
+    let eq_hi = eq_table(&claim.point[l.log_cols..]);
     let u_test = combine_rows(&data.matrix, l.cols(), &gamma);
     let u_eval = combine_rows(&data.matrix, l.cols(), &eq_hi);
     transcript.absorb_fields(b"ligero/u-test", &u_test);
@@ -280,17 +416,19 @@ pub fn open<F: PrimeField>(
     for &j in &idx {
         columns.extend_from_slice(&data.columns[j * rows..(j + 1) * rows]);
     }
-    let merkle = data.tree.open(&idx);
-    LigeroOpening {
+    let merkle = data.tree.open(&idx)?;
+    Ok(LigeroOpening {
         u_test,
         u_eval,
         columns,
         merkle,
-    }
+    })
 }
 
-/// Verify an opening of the commitment `root` (over `num_vars` variables) against `claim`.
-/// Never panics on proof data.
+/// Verify an opening of the commitment `root` (over `num_vars` variables) against `claim`
+/// under the verifier's `params` (refused when below [`SECURITY_BITS`], see
+/// [`LigeroParams::check`]). Absorbs the root, the number of variables and the claim before
+/// drawing any challenge. Never panics on proof data.
 pub fn verify<F: PrimeField>(
     params: &LigeroParams,
     root: &Digest,
@@ -299,7 +437,8 @@ pub fn verify<F: PrimeField>(
     opening: &LigeroOpening<F>,
     transcript: &mut Transcript,
 ) -> Result<(), VerifyError> {
-    if claim.point.len() != num_vars || num_vars > 48 || params.num_queries == 0 {
+    params.check().map_err(VerifyError::InsecureParams)?;
+    if claim.point.len() != num_vars || num_vars > MAX_VARS {
         return Err(VerifyError::Commitment(format!(
             "opening point has {} coordinates, commitment has {num_vars} variables",
             claim.point.len()
@@ -321,6 +460,7 @@ pub fn verify<F: PrimeField>(
     if opening.u_eval.len() != cols {
         return Err(shape("ligero u_eval", cols, opening.u_eval.len()));
     }
+    absorb_claim(transcript, root, num_vars, claim);
     let gamma: Vec<F> = transcript.challenges(b"ligero/gamma", rows);
     let eq_hi = eq_table(&claim.point[l.log_cols..]);
     transcript.absorb_fields(b"ligero/u-test", &opening.u_test);
@@ -376,28 +516,108 @@ mod tests {
         for n in [0usize, 1, 3, 8] {
             for params in [
                 LigeroParams::proven_100(),
-                LigeroParams {
-                    log_inv_rate: 1,
-                    num_queries: 3,
-                },
+                LigeroParams::insecure_for_tests(1, 3),
             ] {
                 let table: Vec<Fr> = (0..1 << n).map(|_| Fr::rand(&mut rng)).collect();
                 let (root, data) = commit(table.clone(), &params).unwrap();
                 let point: Vec<Fr> = (0..n).map(|_| Fr::rand(&mut rng)).collect();
                 let claim = Claim::new(point.clone(), evaluate(&table, &point));
                 let mut tp = Transcript::new(b"pcs");
-                let opening = open(&data, &params, &point, &mut tp);
+                let opening = open(&data, &claim, &mut tp).unwrap();
                 let mut tv = Transcript::new(b"pcs");
                 verify(&params, &root, n, &claim, &opening, &mut tv).unwrap();
+                // the claim is absorbed before the queries: a wrong value changes them too
                 let mut bad = claim.clone();
                 bad.value += Fr::from(1u64);
                 let mut tv = Transcript::new(b"pcs");
+                assert!(verify(&params, &root, n, &bad, &opening, &mut tv).is_err());
+                // an opening made for a wrong value fails the evaluation check
+                let mut tp = Transcript::new(b"pcs");
+                let lie = open(&data, &bad, &mut tp).unwrap();
+                let mut tv = Transcript::new(b"pcs");
                 assert_eq!(
-                    verify(&params, &root, n, &bad, &opening, &mut tv),
+                    verify(&params, &root, n, &bad, &lie, &mut tv),
                     Err(VerifyError::InputOpening)
                 );
+                // a point of the wrong dimension is a shape error, not a panic
+                let short = Claim::new(point[..n.saturating_sub(1)].to_vec(), claim.value);
+                if n > 0 {
+                    assert!(matches!(
+                        open(&data, &short, &mut Transcript::new(b"pcs")),
+                        Err(ProveError::Shape { .. })
+                    ));
+                }
             }
         }
         assert!((LigeroParams::proven_100().proven_bits() - 100.0).abs() < 0.5);
+    }
+
+    #[test]
+    fn parameters_below_the_security_level_are_refused_unless_asked_for() {
+        for p in [
+            LigeroParams::proven_100(),
+            LigeroParams::johnson_100(),
+            LigeroParams::conjectured_100(),
+        ] {
+            assert!(p.security_bits() >= SECURITY_BITS, "{p:?}");
+            p.check().unwrap();
+        }
+        let weak = [
+            LigeroParams {
+                num_queries: 240,
+                ..LigeroParams::proven_100()
+            },
+            LigeroParams {
+                num_queries: 99,
+                ..LigeroParams::johnson_100()
+            },
+            LigeroParams {
+                log_inv_rate: 1,
+                ..LigeroParams::conjectured_100()
+            },
+            LigeroParams {
+                log_inv_rate: 0,
+                num_queries: 10_000,
+                ..LigeroParams::conjectured_100()
+            },
+        ];
+        let table: Vec<Fr> = (0..16u64).map(Fr::from).collect();
+        for p in weak {
+            assert!(p.check().is_err(), "{p:?}");
+            assert!(matches!(
+                commit(table.clone(), &p),
+                Err(ProveError::InsecureParams(_))
+            ));
+            let ok = LigeroParams {
+                allow_insecure: true,
+                ..p
+            };
+            ok.check().unwrap();
+        }
+        // structural limits hold even for test parameters
+        assert!(LigeroParams::insecure_for_tests(2, 0).check().is_err());
+        assert!(LigeroParams::insecure_for_tests(MAX_LOG_INV_RATE + 1, 3)
+            .check()
+            .is_err());
+        // the verifier refuses weak parameters of its own before looking at the proof
+        let test = LigeroParams::insecure_for_tests(2, 6);
+        let (root, data) = commit(table.clone(), &test).unwrap();
+        let claim = Claim::new(vec![Fr::from(3u64); 4], Fr::from(0u64));
+        let opening = open(&data, &claim, &mut Transcript::new(b"p")).unwrap();
+        let weak = LigeroParams {
+            allow_insecure: false,
+            ..test
+        };
+        assert!(matches!(
+            verify(
+                &weak,
+                &root,
+                4,
+                &claim,
+                &opening,
+                &mut Transcript::new(b"p")
+            ),
+            Err(VerifyError::InsecureParams(_))
+        ));
     }
 }

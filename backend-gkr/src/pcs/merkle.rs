@@ -5,6 +5,7 @@
 //! leaf `i` of `n` is node `n + i`. A multi-path for sorted distinct leaf indices lists, level
 //! by level from the leaves up, each sibling the verifier cannot compute itself.
 
+use crate::error::ProveError;
 use rayon::prelude::*;
 
 /// A 32-byte blake3 digest.
@@ -34,13 +35,16 @@ pub struct MerkleTree {
 }
 
 impl MerkleTree {
-    /// Build the tree; `leaves.len()` must be a power of two.
-    pub fn new(leaves: Vec<Digest>) -> Self {
+    /// Build the tree; `leaves.len()` must be a power of two (otherwise a shape error).
+    pub fn new(leaves: Vec<Digest>) -> Result<Self, ProveError> {
         let n = leaves.len();
-        assert!(
-            n.is_power_of_two(),
-            "Merkle tree needs a power-of-two number of leaves"
-        );
+        if !n.is_power_of_two() {
+            return Err(ProveError::Shape {
+                what: "Merkle leaves (a power of two)",
+                expected: n.max(1).next_power_of_two(),
+                found: n,
+            });
+        }
         let mut nodes = vec![[0u8; 32]; 2 * n];
         nodes[n..].copy_from_slice(&leaves);
         let mut width = n / 2;
@@ -61,7 +65,7 @@ impl MerkleTree {
             }
             width /= 2;
         }
-        MerkleTree { nodes }
+        Ok(MerkleTree { nodes })
     }
 
     /// Number of leaves.
@@ -74,9 +78,24 @@ impl MerkleTree {
         self.nodes[1]
     }
 
-    /// Multi-path for `indices`, which must be sorted, distinct and in range.
-    pub fn open(&self, indices: &[usize]) -> Vec<Digest> {
+    /// Multi-path for `indices`, which must be sorted, distinct and in range (otherwise a
+    /// shape error).
+    pub fn open(&self, indices: &[usize]) -> Result<Vec<Digest>, ProveError> {
         let n = self.num_leaves();
+        if indices.windows(2).any(|w| w[0] >= w[1]) {
+            return Err(ProveError::Shape {
+                what: "Merkle indices (sorted and distinct)",
+                expected: indices.len(),
+                found: indices.windows(2).filter(|w| w[0] < w[1]).count() + 1,
+            });
+        }
+        if let Some(&last) = indices.last().filter(|&&i| i >= n) {
+            return Err(ProveError::Shape {
+                what: "Merkle index bound",
+                expected: n,
+                found: last + 1,
+            });
+        }
         let mut level: Vec<usize> = indices.iter().map(|i| n + i).collect();
         let mut proof = Vec::new();
         while level.first().is_some_and(|&k| k > 1) {
@@ -94,7 +113,7 @@ impl MerkleTree {
             }
             level = next;
         }
-        proof
+        Ok(proof)
     }
 }
 
@@ -156,7 +175,7 @@ mod tests {
             let leaves: Vec<Digest> = (0..n)
                 .map(|i| hash_leaf(&(i as u64).to_le_bytes()))
                 .collect();
-            let tree = MerkleTree::new(leaves.clone());
+            let tree = MerkleTree::new(leaves.clone()).unwrap();
             let sets: Vec<Vec<usize>> = vec![
                 vec![0],
                 vec![n - 1],
@@ -164,7 +183,7 @@ mod tests {
                 (0..n).collect(),
             ];
             for idx in sets {
-                let proof = tree.open(&idx);
+                let proof = tree.open(&idx).unwrap();
                 let ls: Vec<Digest> = idx.iter().map(|&i| leaves[i]).collect();
                 assert!(verify_multi(&tree.root(), n, &idx, &ls, &proof));
                 for k in 0..proof.len() {
@@ -179,6 +198,13 @@ mod tests {
                 longer.push([0; 32]);
                 assert!(!verify_multi(&tree.root(), n, &idx, &ls, &longer));
             }
+            assert!(tree.open(&[n]).is_err());
+            if n > 1 {
+                assert!(tree.open(&[1, 0]).is_err());
+                assert!(tree.open(&[0, 0]).is_err());
+            }
         }
+        assert!(MerkleTree::new(vec![[0u8; 32]; 3]).is_err());
+        assert!(MerkleTree::new(Vec::new()).is_err());
     }
 }

@@ -4,7 +4,14 @@
 //! [`PcsParams::Ligero`] (the default) is the hash-based Ligero-style scheme in [`ligero`].
 //! [`PcsParams::Raw`] ships the inputs in the opening and exists for debugging only: it hides
 //! nothing and its proofs are as large as the inputs. The verifier chooses the parameters;
-//! a proof made with other parameters (or the other mode) is rejected.
+//! a proof made with other parameters (or the other mode) is rejected, and Ligero parameters
+//! below [`ligero::SECURITY_BITS`] are refused on both sides unless built with
+//! [`PcsParams::insecure_for_tests`].
+//!
+//! Order: [`commit`] absorbs nothing; the caller absorbs the [`crate::Statement`] (which
+//! holds these parameters), then every [`Commitment`], then draws its challenges. [`open`]
+//! and [`verify`] absorb the commitment and the claim (point and value) themselves before
+//! drawing any query.
 
 pub mod ligero;
 pub mod merkle;
@@ -15,7 +22,7 @@ use crate::field::write_elem;
 use crate::mle::evaluate;
 use crate::transcript::Transcript;
 use ark_ff::PrimeField;
-pub use ligero::{LigeroOpening, LigeroParams};
+pub use ligero::{Assumption, LigeroOpening, LigeroParams};
 pub use merkle::Digest;
 
 /// Which commitment scheme, with its parameters.
@@ -30,6 +37,34 @@ pub enum PcsParams {
 impl Default for PcsParams {
     fn default() -> Self {
         PcsParams::Ligero(LigeroParams::default())
+    }
+}
+
+impl PcsParams {
+    /// Ligero at any rate and query count, accepted below the security level (tests only;
+    /// see [`LigeroParams::insecure_for_tests`]).
+    pub const fn insecure_for_tests(log_inv_rate: usize, num_queries: usize) -> Self {
+        PcsParams::Ligero(LigeroParams::insecure_for_tests(log_inv_rate, num_queries))
+    }
+
+    /// `Ok` when the parameters may be used ([`LigeroParams::check`]; raw mode is always
+    /// usable: it ships the table).
+    pub fn check(&self) -> Result<(), String> {
+        match self {
+            PcsParams::Ligero(p) => p.check(),
+            PcsParams::Raw => Ok(()),
+        }
+    }
+
+    /// Absorb the parameters (part of a [`crate::Statement`]).
+    pub fn absorb(&self, transcript: &mut Transcript) {
+        match self {
+            PcsParams::Ligero(p) => {
+                transcript.absorb_u64(b"statement/pcs", 1);
+                p.absorb(transcript);
+            }
+            PcsParams::Raw => transcript.absorb_u64(b"statement/pcs", 2),
+        }
     }
 }
 
@@ -64,8 +99,9 @@ impl Commitment {
         }
     }
 
-    /// Absorb the commitment into a transcript (both sides, before drawing anything that
-    /// depends on the committed values).
+    /// Absorb the commitment into a transcript (both sides, after the
+    /// [`crate::Statement`] and before drawing anything that depends on the committed
+    /// values).
     pub fn absorb(&self, transcript: &mut Transcript) {
         match self {
             Commitment::Ligero { root, num_vars } => {
@@ -92,11 +128,24 @@ pub enum Opening<F: PrimeField> {
 
 /// The prover's state between committing and opening.
 #[derive(Clone, Debug)]
-pub enum PcsProverData<F> {
-    /// Ligero state (matrix, codeword columns, Merkle tree).
-    Ligero(ligero::LigeroProverData<F>, LigeroParams),
+pub struct PcsProverData<F> {
+    commitment: Commitment,
+    inner: ProverInner<F>,
+}
+
+#[derive(Clone, Debug)]
+enum ProverInner<F> {
+    /// Ligero state (parameters, matrix, codeword columns, Merkle tree).
+    Ligero(ligero::LigeroProverData<F>),
     /// The raw table.
     Raw(Vec<F>),
+}
+
+impl<F> PcsProverData<F> {
+    /// The commitment this state opens.
+    pub fn commitment(&self) -> &Commitment {
+        &self.commitment
+    }
 }
 
 fn raw_digest<F: PrimeField>(table: &[F]) -> Digest {
@@ -107,7 +156,9 @@ fn raw_digest<F: PrimeField>(table: &[F]) -> Digest {
     merkle::hash_leaf(&buf)
 }
 
-/// Commit to `table` (length a power of two).
+/// Commit to `table` (length a power of two). Absorbs nothing: the caller absorbs the
+/// returned [`Commitment`] (after the statement, before any challenge that depends on the
+/// table). Refuses parameters below the security level ([`PcsParams::check`]).
 pub fn commit<F: PrimeField>(
     params: &PcsParams,
     table: Vec<F>,
@@ -115,37 +166,63 @@ pub fn commit<F: PrimeField>(
     let num_vars = crate::mle::log2_exact(table.len())
         .ok_or_else(|| ProveError::Commitment("table size is not a power of two".into()))?
         as u32;
-    match params {
+    params.check().map_err(ProveError::InsecureParams)?;
+    let (commitment, inner) = match params {
         PcsParams::Ligero(p) => {
             let (root, data) = ligero::commit(table, p)?;
-            Ok((
+            (
                 Commitment::Ligero { root, num_vars },
-                PcsProverData::Ligero(data, *p),
-            ))
+                ProverInner::Ligero(data),
+            )
         }
         PcsParams::Raw => {
             let digest = raw_digest(&table);
-            Ok((
+            (
                 Commitment::Raw { digest, num_vars },
-                PcsProverData::Raw(table),
-            ))
+                ProverInner::Raw(table),
+            )
+        }
+    };
+    Ok((commitment.clone(), PcsProverData { commitment, inner }))
+}
+
+fn absorb_raw_claim<F: PrimeField>(t: &mut Transcript, digest: &Digest, n: u32, claim: &Claim<F>) {
+    t.absorb_bytes(b"pcs/raw-open-digest", digest);
+    t.absorb_u64(b"pcs/raw-open-num-vars", n as u64);
+    t.absorb_fields(b"pcs/raw-open-point", &claim.point);
+    t.absorb_field(b"pcs/raw-open-value", &claim.value);
+}
+
+/// Open the committed table against `claim` (its MLE at `claim.point` is `claim.value`).
+/// Absorbs the commitment and the claim before drawing any challenge. A point of the wrong
+/// dimension is a shape error.
+pub fn open<F: PrimeField>(
+    data: &PcsProverData<F>,
+    claim: &Claim<F>,
+    transcript: &mut Transcript,
+) -> Result<Opening<F>, ProveError> {
+    match &data.inner {
+        ProverInner::Ligero(d) => Ok(Opening::Ligero(ligero::open(d, claim, transcript)?)),
+        ProverInner::Raw(t) => {
+            let n = data.commitment.num_vars();
+            if claim.point.len() != n {
+                return Err(ProveError::Shape {
+                    what: "opening point coordinates",
+                    expected: n,
+                    found: claim.point.len(),
+                });
+            }
+            if let Commitment::Raw { digest, num_vars } = &data.commitment {
+                absorb_raw_claim(transcript, digest, *num_vars, claim);
+            }
+            Ok(Opening::Raw(t.clone()))
         }
     }
 }
 
-/// Open at `point`.
-pub fn open<F: PrimeField>(
-    data: &PcsProverData<F>,
-    point: &[F],
-    transcript: &mut Transcript,
-) -> Opening<F> {
-    match data {
-        PcsProverData::Ligero(d, p) => Opening::Ligero(ligero::open(d, p, point, transcript)),
-        PcsProverData::Raw(t) => Opening::Raw(t.clone()),
-    }
-}
-
-/// Verify `opening` of `commitment` against `claim` under the verifier's `params`.
+/// Verify `opening` of `commitment` against `claim` under the verifier's `params` (refused
+/// when below the security level). Absorbs the commitment and the claim before drawing any
+/// challenge. Never panics on proof data.
 pub fn verify<F: PrimeField>(
     params: &PcsParams,
     commitment: &Commitment,
@@ -153,6 +230,7 @@ pub fn verify<F: PrimeField>(
     opening: &Opening<F>,
     transcript: &mut Transcript,
 ) -> Result<(), VerifyError> {
+    params.check().map_err(VerifyError::InsecureParams)?;
     match (params, commitment, opening) {
         (PcsParams::Ligero(p), Commitment::Ligero { root, num_vars }, Opening::Ligero(o)) => {
             ligero::verify(p, root, *num_vars as usize, claim, o, transcript)
@@ -164,6 +242,7 @@ pub fn verify<F: PrimeField>(
                     "raw opening has the wrong size".into(),
                 ));
             }
+            absorb_raw_claim(transcript, digest, *num_vars, claim);
             if raw_digest(table) != *digest {
                 return Err(VerifyError::Commitment(
                     "raw opening does not match its digest".into(),

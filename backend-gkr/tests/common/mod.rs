@@ -194,3 +194,36 @@ pub fn residual_inputs(rng: &mut impl Rng, log_copies: usize) -> Vec<Fr> {
         })
         .collect()
 }
+
+/// Per copy inputs `[a, b]`; outputs `a*b` and the "fingerprint" `7 + 3a + b^2` (gate 1), the
+/// value a product tree over all copies multiplies.
+pub fn fingerprint_circuit() -> LayeredCircuit<Fr> {
+    LayeredCircuit::new(
+        2,
+        vec![Layer::padded(vec![
+            Gate::mul(0, 1),
+            Gate::sum(vec![
+                Term::Const {
+                    value: Fr::from(7u64),
+                },
+                Term::Add {
+                    coeff: Fr::from(3u64),
+                    a: 0,
+                },
+                Term::Mul {
+                    coeff: Fr::from(1u64),
+                    a: 1,
+                    b: 1,
+                },
+            ]),
+        ])],
+    )
+}
+
+/// The fingerprints (output gate 1 of every copy) of [`fingerprint_circuit`] on `inputs`.
+pub fn fingerprints(inputs: &[Fr]) -> Vec<Fr> {
+    inputs
+        .chunks(2)
+        .map(|c| Fr::from(7u64) + Fr::from(3u64) * c[0] + c[1] * c[1])
+        .collect()
+}
