@@ -464,7 +464,12 @@ fn layered_disagrees<F: PrimeField>(outs: &[Node], vals: &[F], lc: &LayeredCircu
     let mut cur = row.to_vec();
     cur.resize(lc.input_width, F::zero());
     for (k, l) in lc.layers.iter().enumerate() {
-        cur = eval_layer(l, lc.width(k), &cur);
+        // The circuit was validated, so a shape error cannot happen; were it to, it counts as
+        // a mismatch at the first output.
+        match eval_layer(l, lc.width(k), &cur) {
+            Ok(next) => cur = next,
+            Err(_) => return Some(0),
+        }
     }
     outs.iter().enumerate().find(|(j, n)| cur[*j] != vals[n.0 as usize]).map(|(j, _)| j)
 }
