@@ -230,6 +230,7 @@ fn cmd_dump(
 }
 
 fn cmd_check(prog: &ProgramOpts, group: &GroupOpts, json: bool, texts: &[String]) -> Result<(), String> {
+    use tessera_passes::glue::GlueError;
     use tessera_passes::witness;
     let (program, entry) = load(prog)?;
     let args = exec::args::parse_args(&program.funcs[entry], texts)?;
@@ -239,6 +240,7 @@ fn cmd_check(prog: &ProgramOpts, group: &GroupOpts, json: bool, texts: &[String]
     let range = tessera_passes::lower::default_range_check();
     let tr = witness::trace(&t, group.grouping, &args, &ExecOptions::default(), &range).map_err(|e| e.to_string())?;
     let checks = witness::check_trace(&tr).map_err(|e| e.to_string())?;
+    let glue = tessera_passes::glue::check_glue(&t, group.grouping, &args, &tr);
     let executed = tr.outcome.instructions.max(1);
     let committed = witness::committed_elements(&tr);
     let mut rows = Vec::new();
@@ -288,7 +290,12 @@ fn cmd_check(prog: &ProgramOpts, group: &GroupOpts, json: bool, texts: &[String]
             "committed_elements": committed,
             "committed_per_instruction": committed as f64 / executed as f64,
             "poison_inputs": tr.poison_inputs,
-            "ok": failed.is_none(),
+            "glue": match &glue {
+                Ok(r) => serde_json::json!({"ok": true, "state_records": r.state_records, "memory_records": r.memory_records, "cells": r.cells}),
+                Err(GlueError::Grouping(_)) => serde_json::json!({"ok": null, "error": glue_err(&glue)}),
+                Err(_) => serde_json::json!({"ok": false, "error": glue_err(&glue)}),
+            },
+            "ok": failed.is_none() && !matches!(glue, Err(ref e) if !matches!(e, GlueError::Grouping(_))),
         });
         println!("{obj}");
     } else {
@@ -307,11 +314,27 @@ fn cmd_check(prog: &ProgramOpts, group: &GroupOpts, json: bool, texts: &[String]
         if tr.poison_inputs > 0 {
             println!("note: {} region input(s) were poison and read as 0", tr.poison_inputs);
         }
+        match &glue {
+            Ok(r) => println!(
+                "glue: {} state records chain into one execution; {} memory records over {} byte cells match",
+                r.state_records, r.memory_records, r.cells
+            ),
+            Err(e) => println!("glue: {e}"),
+        }
+    }
+    if let Err(e) = &glue {
+        if failed.is_none() && !matches!(e, GlueError::Grouping(_)) {
+            failed = Some(format!("glue: {e}"));
+        }
     }
     match failed {
         Some(e) => Err(e),
         None => Ok(()),
     }
+}
+
+fn glue_err<T>(g: &Result<T, tessera_passes::glue::GlueError>) -> String {
+    g.as_ref().err().map(|e| e.to_string()).unwrap_or_default()
 }
 
 fn cmd_bench(prog: &ProgramOpts, json: bool, texts: &[String]) -> Result<(), String> {

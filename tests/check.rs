@@ -3,7 +3,10 @@
 //! and in the layered circuit, which agree at every output; and tampered witnesses are
 //! caught: a flipped advice bit, a flipped carry, an inverted comparison, a quotient off by
 //! one give a non-zero residual, and a changed live-in gives a non-zero residual or a
-//! different record (which the glue checks).
+//! different record (which the glue checks). The records of honest runs satisfy the glue's
+//! state and memory identities, and a dishonest trace (a changed live-in, a dropped or
+//! duplicated copy, a changed memory read, two copies' steps swapped, another return value)
+//! breaks a residual or an identity.
 
 mod common;
 
@@ -13,19 +16,26 @@ use tessera_gkr::Fr;
 use tessera_ir::exec::{args::parse_args, ExecOptions};
 use tessera_passes::lower::default_range_check;
 use tessera_passes::template::{InputKind, Template};
+use tessera_passes::glue::check_glue;
 use tessera_passes::witness::{check_trace, trace, walk, Trace};
 use tessera_passes::{run_pipeline, Grouping, Module, PassConfig};
 
 const MODES: [Grouping; 3] = [Grouping::Region, Grouping::Block, Grouping::Opcode];
 
-fn traced(p: &TestProgram, run: &Run, grouping: Grouping) -> Trace {
+/// The transformed module, the arguments and the trace of one run.
+fn traced_with(p: &TestProgram, run: &Run, grouping: Grouping) -> (Module, Vec<tessera_ir::exec::Arg>, Trace) {
     let (ir, entry) = load_program(&p.path, &p.entry.name, &FrontendOptions::default())
         .unwrap_or_else(|e| panic!("{}: {e}", p.name()));
     let args = parse_args(&ir.funcs[entry], &run.raw).unwrap();
     let m = Module { program: ir, entry };
     let t = run_pipeline(&m, grouping, &PassConfig::default(), None).unwrap();
-    trace(&t, grouping, &args, &ExecOptions::default(), &default_range_check())
-        .unwrap_or_else(|e| panic!("{} [{}] {}: {e}", p.name(), run.describe(), grouping.name()))
+    let tr = trace(&t, grouping, &args, &ExecOptions::default(), &default_range_check())
+        .unwrap_or_else(|e| panic!("{} [{}] {}: {e}", p.name(), run.describe(), grouping.name()));
+    (t, args, tr)
+}
+
+fn traced(p: &TestProgram, run: &Run, grouping: Grouping) -> Trace {
+    traced_with(p, run, grouping).2
 }
 
 #[test]
@@ -155,4 +165,67 @@ fn tampered_witnesses_are_caught() {
         assert!(*n > 0, "no {} was tampered", names[k]);
     }
     assert!(residual_live_ins > 0, "no changed live-in gave a non-zero residual");
+}
+
+/// A dishonest prover edits the trace and recomputes every witness from it: some residual or
+/// some glue identity must fail.
+#[test]
+fn dishonest_traces_break_a_residual_or_the_glue() {
+    let mut failures = Vec::new();
+    let mut tried = [0usize; 6];
+    let kinds = ["live-in", "dropped copy", "duplicated copy", "memory read", "swapped steps", "return value"];
+    for p in accepted_programs() {
+        let run = &p.runs[0];
+        let g = Grouping::Region;
+        let (m, args, honest) = traced_with(&p, run, g);
+        let rejected = |tr: &Trace| -> bool {
+            let residual = check_trace(tr).unwrap().iter().any(|(ck, _)| !ck.ok());
+            residual || check_glue(&m, g, &args, tr).is_err()
+        };
+        assert!(!rejected(&honest), "{}: honest trace rejected", p.name());
+        // The busiest template and a copy in its middle.
+        let k = (0..honest.copies.len()).max_by_key(|&k| honest.copies[k].len()).unwrap();
+        let n = honest.copies[k].len();
+        let mut edits: Vec<(usize, Trace)> = Vec::new();
+        if let Some(x) = honest.copies[k][n / 2].inputs.iter().position(|_| true) {
+            let mut tr = honest.clone();
+            tr.copies[k][n / 2].inputs[x] ^= 1;
+            edits.push((0, tr));
+        }
+        let mut tr = honest.clone();
+        tr.copies[k].remove(n / 2);
+        edits.push((1, tr));
+        let mut tr = honest.clone();
+        let c = tr.copies[k][n / 2].clone();
+        tr.copies[k].push(c);
+        edits.push((2, tr));
+        if let Some(i) = honest.memory.iter().position(|r| !r.ev.write) {
+            let mut tr = honest.clone();
+            tr.memory[i].ev.value ^= 1;
+            tr.memory[i].ev.old ^= 1;
+            edits.push((3, tr));
+        }
+        if n >= 2 {
+            let mut tr = honest.clone();
+            let (a, b) = (tr.copies[k][0].step, tr.copies[k][n - 1].step);
+            tr.copies[k][0].step = b;
+            tr.copies[k][n - 1].step = a;
+            edits.push((4, tr));
+        }
+        if let Some((ty, v)) = honest.outcome.ret {
+            let mut tr = honest.clone();
+            tr.outcome.ret = Some((ty, (v + 1) & ty.mask()));
+            edits.push((5, tr));
+        }
+        for (kind, tr) in edits {
+            tried[kind] += 1;
+            if !rejected(&tr) {
+                failures.push(format!("{}: {} accepted", p.name(), kinds[kind]));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    for (k, n) in tried.iter().enumerate() {
+        assert!(*n > 0, "no {} was tried", kinds[k]);
+    }
 }

@@ -20,6 +20,7 @@ pub mod canon;
 pub mod edit;
 pub mod error;
 pub mod expand_mem;
+pub mod glue;
 pub mod grouping;
 pub mod ifconv;
 pub mod inline;

@@ -1,0 +1,198 @@
+//! The glue's multiset identities, checked directly on a trace (no proof yet): the records
+//! every template produces must chain the copies into exactly one execution.
+//!
+//! - **State**: the records the copies consume, plus the final record `(exit, steps, sp,
+//!   return value)`, equal the records they produce plus the initial record `(entry, 0, sp,
+//!   arguments)`, as multisets. The initial and final records are built from public data
+//!   only: the program, the arguments, the claimed return value and the number of copies.
+//! - **Memory** (offline memory checking over byte cells): the initial cells `(addr, byte, 0)`
+//!   plus every produced cell equal every consumed cell plus the final cells `(addr, byte,
+//!   last ts)`, over the cells the run touched. Initial bytes are the program's globals, the
+//!   argument buffers, and zero elsewhere.
+//!
+//! The whole-program prover proves these same identities with grand products of
+//! fingerprints; this module is the reference it is tested against, and what `tessera check`
+//! reports. Opcode templates carry register-machine records (operand reads and result
+//! writes), which this state identity does not cover.
+
+use crate::canon::Classes;
+use crate::pass::{Grouping, Module};
+use crate::template::{block_tag, to_u128, Template, EXIT_TAG, STATE_HEADER};
+use crate::witness::{walk_into, Trace, Walk};
+use std::collections::HashMap;
+use tessera_gkr::Fr;
+use tessera_ir::exec::{Arg, Memory, STACK_BASE};
+
+/// What the glue check found.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct GlueReport {
+    /// State records consumed and produced (initial and final included).
+    pub state_records: u64,
+    /// Memory cells consumed and produced (initial and final included).
+    pub memory_records: u64,
+    /// Distinct byte cells the run touched.
+    pub cells: u64,
+}
+
+/// Why the records do not chain: the first record counted more often on one side.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum GlueError {
+    #[error("state records do not chain: {0}")]
+    State(String),
+    #[error("memory records do not match: {0}")]
+    Memory(String),
+    #[error("the glue identities are not defined for {0} grouping (register-machine records)")]
+    Grouping(&'static str),
+    #[error("witness: {0}")]
+    Witness(String),
+}
+
+type Multiset = HashMap<Vec<Fr>, i64>;
+
+fn count(set: &mut Multiset, rec: Vec<Fr>, by: i64) {
+    *set.entry(rec).or_insert(0) += by;
+}
+
+/// A state record as its fingerprint `alpha - sum beta^i f_i` sees it: trailing zero values
+/// (padding to the widest successor) do not count.
+fn state_key(mut rec: Vec<Fr>) -> Vec<Fr> {
+    while rec.len() > STATE_HEADER && rec.last().is_some_and(|x| *x == Fr::from(0u64)) {
+        rec.pop();
+    }
+    rec
+}
+
+fn first_imbalance(set: &Multiset) -> Option<String> {
+    let mut bad: Vec<(&Vec<Fr>, &i64)> = set.iter().filter(|(_, &n)| n != 0).collect();
+    bad.sort_by_key(|(r, _)| r.iter().map(|x| to_u128(x).unwrap_or(u128::MAX)).collect::<Vec<_>>());
+    let show = |(r, n): &(&Vec<Fr>, &i64)| {
+        let fields: Vec<String> =
+            r.iter().map(|x| to_u128(x).map(|v| v.to_string()).unwrap_or_else(|| x.to_string())).collect();
+        let side = if **n > 0 { "produced (or initial) but never consumed" } else { "consumed but never produced" };
+        format!("[{}] {side} ({} more)", fields.join(", "), n.abs())
+    };
+    let first = bad.first().map(show)?;
+    // The closest record on the other side, if any, says what differs.
+    let other = bad.iter().find(|(_, n)| (**n > 0) != (*bad[0].1 > 0)).map(show);
+    Some(match other {
+        Some(o) => format!("{first}; the other side has {o}"),
+        None => first,
+    })
+}
+
+/// The initial state record: the entry block with the arguments as the interpreter passes
+/// them (buffers at their addresses).
+pub fn initial_record(m: &Module, args: &[Arg]) -> Vec<Fr> {
+    let f = &m.program.funcs[m.entry];
+    let classes = Classes::compute(&m.program, f);
+    let entry = f.entry();
+    let (c, k) = classes.of_block[&entry];
+    let class = &classes.classes[c];
+    let member = &class.members[k];
+    let mut mem = Memory::new(&m.program);
+    let vals: Vec<u64> = args
+        .iter()
+        .enumerate()
+        .map(|(i, a)| match a {
+            Arg::Int(v) => v & f.ty(f.params[i]).mask(),
+            Arg::Buffer(b) => mem.add_arg_buffer(i, b.clone()),
+        })
+        .collect();
+    let mut rec = vec![Fr::from(block_tag(entry) as u64), Fr::from(0u64), Fr::from(STACK_BASE)];
+    for v in member.inputs.iter().chain(&member.carried) {
+        let x = f.params.iter().position(|p| p == v).map(|i| vals[i]).unwrap_or(0);
+        rec.push(Fr::from(x));
+    }
+    rec.resize(STATE_HEADER + class.input_width(), Fr::from(0u64));
+    rec
+}
+
+/// Checks the state and memory identities of a block- or region-grouped trace of `m` (the
+/// module after the pipeline) run on `args`.
+pub fn check_glue(m: &Module, grouping: Grouping, args: &[Arg], tr: &Trace) -> Result<GlueReport, GlueError> {
+    if grouping == Grouping::Opcode {
+        return Err(GlueError::Grouping("opcode"));
+    }
+    let mut state = Multiset::new();
+    let mut cells = Multiset::new();
+    // Per cell: its last (ts, byte), for the final set.
+    let mut last: HashMap<u128, (u128, Fr)> = HashMap::new();
+    let mut state_records = 0u64;
+    let mut memory_records = 0u64;
+    let steps: u64 = tr.copies.iter().map(|c| c.len() as u64).sum();
+    for (t, copies) in tr.templates.iter().zip(&tr.copies) {
+        let consts = t.constants::<Fr>();
+        let mut w = Walk::default();
+        for ct in copies {
+            let mem = &tr.memory[ct.mem.0 as usize..ct.mem.1 as usize];
+            walk_into(t, &consts, ct, mem, false, &mut w).map_err(GlueError::Witness)?;
+            add_copy(t, &w.values, &mut state, &mut cells, &mut last, &mut state_records, &mut memory_records);
+        }
+    }
+    count(&mut state, state_key(initial_record(m, args)), 1);
+    let ret = tr.outcome.ret.map(|(_, v)| v);
+    let mut fin = vec![Fr::from(EXIT_TAG as u64), Fr::from(steps), Fr::from(STACK_BASE)];
+    fin.extend(ret.map(Fr::from));
+    count(&mut state, state_key(fin), -1);
+    state_records += 2;
+    // Initial and final cells of everything touched.
+    let mut init_mem = Memory::new(&m.program);
+    for (i, a) in args.iter().enumerate() {
+        if let Arg::Buffer(b) = a {
+            init_mem.add_arg_buffer(i, b.clone());
+        }
+    }
+    for (&addr, &(ts, byte)) in &last {
+        let init = init_mem.read(addr as u64, 1).map(|b| b[0]).unwrap_or(0);
+        count(&mut cells, vec![Fr::from(addr), Fr::from(init as u64), Fr::from(0u64)], 1);
+        count(&mut cells, vec![Fr::from(addr), byte, Fr::from(ts)], -1);
+        memory_records += 2;
+    }
+    if let Some(e) = first_imbalance(&state) {
+        return Err(GlueError::State(e));
+    }
+    if let Some(e) = first_imbalance(&cells) {
+        return Err(GlueError::Memory(e));
+    }
+    Ok(GlueReport { state_records, memory_records, cells: last.len() as u64 })
+}
+
+/// Counts one copy's records: produced +1, consumed -1 (state); consumed -1, produced +1
+/// (memory cells), tracking each cell's last access.
+fn add_copy(
+    t: &Template,
+    v: &[Fr],
+    state: &mut Multiset,
+    cells: &mut Multiset,
+    last: &mut HashMap<u128, (u128, Fr)>,
+    state_records: &mut u64,
+    memory_records: &mut u64,
+) {
+    let val = |n: crate::template::Node| v[n.0 as usize];
+    let one = Fr::from(1u64);
+    if val(t.consumed.active) == one {
+        count(state, state_key(t.consumed.fields.iter().map(|&n| val(n)).collect()), -1);
+        *state_records += 1;
+    }
+    if val(t.produced.active) == one {
+        count(state, state_key(t.produced.fields.iter().map(|&n| val(n)).collect()), 1);
+        *state_records += 1;
+    }
+    for a in &t.memory {
+        if val(a.active) != one {
+            continue;
+        }
+        let ts = val(a.ts);
+        for c in &a.cells {
+            let addr = val(c.addr);
+            count(cells, vec![addr, val(c.old), val(c.ts_prev)], -1);
+            count(cells, vec![addr, val(c.new), ts], 1);
+            *memory_records += 2;
+            let (ka, kt) = (to_u128(&addr).unwrap_or(u128::MAX), to_u128(&ts).unwrap_or(0));
+            let e = last.entry(ka).or_insert((0, Fr::from(0u64)));
+            if kt >= e.0 {
+                *e = (kt, val(c.new));
+            }
+        }
+    }
+}
