@@ -13,11 +13,13 @@ mod common;
 use common::*;
 use tessera_frontend::{load_program, FrontendOptions};
 use tessera_gkr::Fr;
+use tessera_gkr::LayeredCircuit;
 use tessera_ir::exec::{args::parse_args, ExecOptions};
+use tessera_passes::glue::check_glue;
+use tessera_passes::layer::layer;
 use tessera_passes::lower::default_range_check;
 use tessera_passes::template::{InputKind, Template};
-use tessera_passes::glue::check_glue;
-use tessera_passes::witness::{check_trace, trace, walk, Trace};
+use tessera_passes::witness::{check_template, check_trace, trace, walk, Trace};
 use tessera_passes::{run_pipeline, Grouping, Module, PassConfig};
 
 const MODES: [Grouping; 3] = [Grouping::Region, Grouping::Block, Grouping::Opcode];
@@ -42,10 +44,16 @@ fn traced(p: &TestProgram, run: &Run, grouping: Grouping) -> Trace {
 fn honest_witnesses_satisfy_every_template() {
     let mut failures = Vec::new();
     for p in accepted_programs() {
+        // Templates depend on the program only: layer them once per program and mode.
+        let mut layered: [Vec<LayeredCircuit<Fr>>; 3] = Default::default();
         for run in &p.runs {
-            for g in MODES {
-                let tr = traced(&p, run, g);
-                for ((ck, _), t) in check_trace(&tr).unwrap().iter().zip(&tr.templates) {
+            for (gi, g) in MODES.into_iter().enumerate() {
+                let (m, args, tr) = traced_with(&p, run, g);
+                if layered[gi].is_empty() {
+                    layered[gi] = tr.templates.iter().map(|t| layer::<Fr>(t).unwrap().circuit).collect();
+                }
+                for ((t, copies), lc) in tr.templates.iter().zip(&tr.copies).zip(&layered[gi]) {
+                    let ck = check_template::<Fr>(t, Some(lc), copies, &tr.memory);
                     if !ck.ok() {
                         failures.push(format!(
                             "{} [{}] {} template {}: {ck:?}",
@@ -54,6 +62,11 @@ fn honest_witnesses_satisfy_every_template() {
                             g.name(),
                             t.name
                         ));
+                    }
+                }
+                if g != Grouping::Opcode {
+                    if let Err(e) = check_glue(&m, g, &args, &tr) {
+                        failures.push(format!("{} [{}] {}: {e}", p.name(), run.describe(), g.name()));
                     }
                 }
             }
