@@ -517,13 +517,10 @@ pub fn cast(b: &mut Builder, op: CastOp, flags: Flags, x: &IVal, to: u32) -> IVa
     let from = x.bits;
     let a = x.node;
     let p = x.poison.clone();
-    let widen = |b: &mut Builder, node: N| -> IVal {
-        let _ = b;
-        IVal { node, bits: to, poison: p.clone() }
-    };
+    let widen = |node: N| IVal { node, bits: to, poison: p.clone() };
     match op {
         CastOp::Zext => {
-            let mut v = widen(b, a);
+            let mut v = widen(a);
             if flags.contains(Flags::NNEG) {
                 v.poison = v.poison.or(&b.lazy_poison(move |b| b.sign_of(a, from)));
             }
@@ -533,7 +530,7 @@ pub fn cast(b: &mut Builder, op: CastOp, flags: Flags, x: &IVal, to: u32) -> IVa
             let s = b.sign_of(a, from);
             let k = b.scale((1i128 << to) - (1i128 << from), s);
             let r = b.add(a, k);
-            widen(b, r)
+            widen(r)
         }
         CastOp::Trunc | CastOp::PtrToInt | CastOp::IntToPtr if to < from => {
             let bits = b.bits_of(a, from);
@@ -550,7 +547,7 @@ pub fn cast(b: &mut Builder, op: CastOp, flags: Flags, x: &IVal, to: u32) -> IVa
             }
             v
         }
-        _ => widen(b, a),
+        _ => widen(a),
     }
 }
 

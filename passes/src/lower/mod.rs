@@ -117,9 +117,15 @@ impl<'a> Ctx<'a> {
         imm: Imm,
         range: Arc<dyn RangeCheck>,
     ) -> Ctx<'a> {
-        let b = Builder::new(name, live, range);
-        let sp = b.enabled; // replaced below
-        let mut c = Ctx {
+        let mut b = Builder::new(name, live, range);
+        let accesses = b.c(0);
+        let step = b.step;
+        let s = b.scale(1i128 << TS_STEP_SHIFT, step);
+        let one = b.c(1);
+        let ts_base = b.add(s, one);
+        // The stack pointer is STACK_BASE unless the caller makes it a live-in.
+        let sp = b.c(STACK_BASE as i128);
+        Ctx {
             b,
             p,
             f,
@@ -127,19 +133,13 @@ impl<'a> Ctx<'a> {
             vals: HashMap::new(),
             imm,
             sp,
-            accesses: sp,
-            ts_base: sp,
+            accesses,
+            ts_base,
             origin: None,
             namer: Namer::new(f),
             insts: Vec::new(),
             imm_nodes: Vec::new(),
-        };
-        c.accesses = c.b.c(0);
-        let step = c.b.step;
-        let s = c.b.scale(1i128 << TS_STEP_SHIFT, step);
-        let one = c.b.c(1);
-        c.ts_base = c.b.add(s, one);
-        c
+        }
     }
 
     fn unsupported(&self, what: impl Into<String>) -> LowerError {
