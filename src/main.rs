@@ -241,7 +241,10 @@ fn cmd_check(prog: &ProgramOpts, group: &GroupOpts, json: bool, texts: &[String]
     let tr = witness::trace(&t, group.grouping, &args, &ExecOptions::default(), &range).map_err(|e| e.to_string())?;
     let checks = witness::check_trace(&tr).map_err(|e| e.to_string())?;
     let glue = tessera_passes::glue::check_glue(&t, group.grouping, &args, &tr);
-    let executed = tr.outcome.instructions.max(1);
+    // Ratios are per instruction of the program as written: if-conversion and unrolling
+    // make the transformed program execute more.
+    let written = exec::run(&module.program, module.entry, &args, &ExecOptions::default()).map_err(|e| e.to_string())?;
+    let executed = written.instructions.max(1);
     let committed = witness::committed_elements(&tr);
     let mut rows = Vec::new();
     let mut failed = None;
@@ -285,7 +288,8 @@ fn cmd_check(prog: &ProgramOpts, group: &GroupOpts, json: bool, texts: &[String]
             .collect();
         let obj = serde_json::json!({
             "grouping": group.grouping.name(),
-            "instructions": tr.outcome.instructions,
+            "instructions": written.instructions,
+            "instructions_transformed": tr.outcome.instructions,
             "templates": templates,
             "committed_elements": committed,
             "committed_per_instruction": committed as f64 / executed as f64,
@@ -300,9 +304,10 @@ fn cmd_check(prog: &ProgramOpts, group: &GroupOpts, json: bool, texts: &[String]
         println!("{obj}");
     } else {
         println!(
-            "{} templates ({} grouping), {} instructions executed, {} committed field elements ({:.2} per instruction)",
+            "{} templates ({} grouping), {} instructions executed ({} after the transforms), {} committed field elements ({:.2} per instruction)",
             rows.len(),
             group.grouping.name(),
+            written.instructions,
             tr.outcome.instructions,
             committed,
             committed as f64 / executed as f64
