@@ -104,8 +104,8 @@ fn advice_named(t: &Template, what: &[&str]) -> Vec<usize> {
 fn tampered_witnesses_are_caught() {
     let one = Fr::from(1u64);
     // How many tamperings of each kind ran (so the test cannot pass vacuously).
-    let mut counts = [0usize; 5];
-    let names = ["advice bit", "carry", "comparison", "quotient", "live-in"];
+    let mut counts = [0usize; 6];
+    let names = ["advice bit", "carry", "comparison", "quotient", "live-in", "enabled"];
     let mut residual_live_ins = 0;
     let mut failures = Vec::new();
     for p in accepted_programs() {
@@ -156,6 +156,10 @@ fn tampered_witnesses_are_caught() {
                     }
                     report(3, format!("{q} -> {q2}"), fails(t, &r));
                 }
+                // `enabled` must be a bit, or a padding copy could scale its records.
+                let mut r = row.clone();
+                r[0] = Fr::from(2u64);
+                report(5, "enabled = 2".into(), fails(t, &r));
                 // Every live-in changed: a residual fails or a record changes.
                 let outs = t.outputs();
                 for (i, kind) in t.inputs.iter().enumerate() {

@@ -151,6 +151,9 @@ impl Builder {
         b.enabled = b.push(Op::Input(0), Some(0));
         b.step = b.push(Op::Input(1), Some(0));
         b.member = b.push(Op::Input(2), Some(0));
+        // Records count `enabled` times: any other value than 0 or 1 would let a padding
+        // copy inject a factor into the glue's products.
+        b.boolean(b.enabled, "enabled");
         b
     }
 
