@@ -200,6 +200,8 @@ pub fn binary(b: &mut Builder, op: BinOp, flags: Flags, x: &IVal, y: &IVal) -> I
         }
         BinOp::SDiv | BinOp::SRem => {
             b.require_defined(y, None, "divisor");
+            // The interpreter divides a poison dividend as 0 (no overflow trap): so do we.
+            let a = freeze(b, x).node;
             let sdiv = |v: &[u128], w: u32| -> (i128, i128) {
                 let (sa, sb) = (sext(v[0], w), sext(v[1], w));
                 if sb == 0 || (sb == -1 && sa == -(1i128 << (w - 1))) {
@@ -634,7 +636,7 @@ pub fn intrinsic(b: &mut Builder, op: Intrinsic, args: &[IVal], rw: u32) -> IVal
             let c = c.expect("funnel shift operand");
             let s = &args[2];
             if let Some(k) = b.const_of(s.node) {
-                let k = (k as u32 % w) as usize;
+                let k = (k as u128 % w as u128) as usize;
                 let ab = b.bits_of(a, w);
                 let cb = b.bits_of(c, w);
                 // The 2w-bit value hi:lo with hi = a; fshl takes bits [w - k, 2w - k), fshr [k, k + w).

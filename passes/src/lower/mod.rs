@@ -11,9 +11,13 @@
 //! region's inputs in class order; a region produces, for the successor its terminator
 //! selects, that successor's record (phis resolved, padded to the successor class's width).
 //! Members of one class differ in their successors, carried values and exports, so produced
-//! fields are selected by one-hot member bits. Poison is tracked inside a region; values
-//! crossing a region boundary are taken as defined (the witness generator refuses a run in
-//! which a poison value crosses one).
+//! fields are selected by one-hot member bits.
+//!
+//! Poison is tracked exactly inside a region. A poison value that leaves a region leaves as 0
+//! (what the interpreter records for it, and a refinement LLVM allows: poison may become any
+//! value), and the successor treats it as defined. So the template's run is always a valid
+//! LLVM execution; it differs from the interpreter's only where the interpreter would later
+//! trap on that poison (undefined behaviour) or freeze something computed from it.
 
 pub mod builder;
 pub mod inst;
@@ -183,9 +187,13 @@ impl<'a> Ctx<'a> {
 
     /// One memory access of `n` bytes at `addr`; `happens` is 1 or the access's predicate.
     /// Returns the bytes before the access.
-    fn access(&mut self, write: bool, happens: Node, addr: Node, n: usize, new: Option<&[Node]>) -> Vec<Node> {
+    fn access(&mut self, write: bool, happens: Node, addr: Node, n: usize, new: Option<&[Node]>) -> Result<Vec<Node>, LowerError> {
         use crate::template::HintSource::{MemOld, MemTsPrev};
         let k = self.b.t.memory.len() as u32;
+        if k + 1 >= 1 << TS_STEP_SHIFT {
+            // Timestamps of one copy must stay below the next step's.
+            return Err(self.unsupported(format!("a region with more than {} memory accesses", (1u32 << TS_STEP_SHIFT) - 2)));
+        }
         let active = self.b.mul(self.b.enabled, happens);
         let ts = self.b.add(self.ts_base, self.accesses);
         let mut cells = Vec::with_capacity(n);
@@ -205,7 +213,7 @@ impl<'a> Ctx<'a> {
         self.accesses = self.b.add(self.accesses, happens);
         let origin = self.b.origin_index();
         self.b.mem_access(MemAccess { write, active, ts, cells, origin });
-        olds
+        Ok(olds)
     }
 
     /// The bytes of a canonical `w`-bit value, `n` of them.
@@ -247,14 +255,16 @@ impl<'a> Ctx<'a> {
                     ValueDef::Const(c) => Some(c),
                     _ => None,
                 };
-                match (k(if_true), k(if_false)) {
-                    (Some(c), Some(0)) => return Ok((self.value(cond)?.node, c)),
-                    (Some(0), Some(c)) => {
-                        let p = self.value(cond)?.node;
-                        return Ok((self.b.not(p), c));
-                    }
-                    _ => {}
-                }
+                let (len, when_true) = match (k(if_true), k(if_false)) {
+                    (Some(c), Some(0)) => (c, true),
+                    (Some(0), Some(c)) => (c, false),
+                    _ => return Err(self.unsupported("a memcpy or memset whose length is not a constant")),
+                };
+                // A poison predicate makes the length poison: undefined behaviour.
+                let p = self.value(cond)?;
+                self.b.require_defined(&p, None, "a memcpy or memset length");
+                let on = if when_true { p.node } else { self.b.not(p.node) };
+                return Ok((on, len));
             }
         }
         Err(self.unsupported("a memcpy or memset whose length is not a constant"))
@@ -326,7 +336,7 @@ impl<'a> Ctx<'a> {
                 let ty = rty.unwrap_or(Type::I8);
                 let n = ty.store_size() as usize;
                 let happens = pred.unwrap_or_else(|| self.b.c(1));
-                let olds = self.access(false, happens, addr.node, n, None);
+                let olds = self.access(false, happens, addr.node, n, None)?;
                 let terms: Vec<(i128, Node)> = olds.iter().enumerate().map(|(k, &b)| (1i128 << (8 * k), b)).collect();
                 let raw = self.b.lin(&terms, 0);
                 let w = ty.bits();
@@ -362,7 +372,7 @@ impl<'a> Ctx<'a> {
                 let n = ty.store_size() as usize;
                 let bytes = self.bytes_of(value.node, ty.bits(), n);
                 let happens = pred.unwrap_or_else(|| self.b.c(1));
-                self.access(true, happens, addr.node, n, Some(&bytes));
+                self.access(true, happens, addr.node, n, Some(&bytes))?;
             }
             InstKind::MemCopy { len, .. } => {
                 let (happens, n) = self.mem_len(*len)?;
@@ -376,12 +386,12 @@ impl<'a> Ctx<'a> {
                 for k in 0..n {
                     let off = self.b.c(k as i128);
                     let a = self.b.add(src.node, off);
-                    bytes.push(self.access(false, happens, a, 1, None)[0]);
+                    bytes.push(self.access(false, happens, a, 1, None)?[0]);
                 }
                 for (k, &byte) in bytes.iter().enumerate() {
                     let off = self.b.c(k as i128);
                     let a = self.b.add(dst.node, off);
-                    self.access(true, happens, a, 1, Some(&[byte]));
+                    self.access(true, happens, a, 1, Some(&[byte]))?;
                 }
             }
             InstKind::MemSet { len, .. } => {
@@ -393,7 +403,7 @@ impl<'a> Ctx<'a> {
                 for k in 0..n {
                     let off = self.b.c(k as i128);
                     let a = self.b.add(dst.node, off);
-                    self.access(true, happens, a, 1, Some(&[low]));
+                    self.access(true, happens, a, 1, Some(&[low]))?;
                 }
             }
             InstKind::Call { .. } => return Err(self.unsupported("a call that was not inlined")),
@@ -498,6 +508,12 @@ impl<'a> Ctx<'a> {
         self.sp = self.b.add(base, size1);
         Ok(IVal { node: base, bits: 64, poison: Poison::none() })
     }
+}
+
+/// A value as it leaves the region: a poison value leaves as 0, the value the interpreter
+/// records for it, so its successor reads it as the trace says (see the module docs).
+fn exported(b: &mut Builder, x: &IVal) -> Node {
+    inst::freeze(b, x).node
 }
 
 /// The one-hot member selectors of a class with `k` members (constrained by residuals).
@@ -638,10 +654,14 @@ fn lower_class(
             if let Some(k) = mi.iter().position(|&x| x == i) {
                 let i0 = insts[k];
                 let r0 = f.insts[i0].result.expect("same shape");
-                return Ok(cx.vals.get(&r0).map(|x| x.node).unwrap_or_else(|| cx.b.c(0)));
+                return Ok(match cx.vals.get(&r0).cloned() {
+                    Some(x) => exported(&mut cx.b, &x),
+                    None => cx.b.c(0),
+                });
             }
         }
-        Ok(cx.value(v)?.node)
+        let x = cx.value(v)?;
+        Ok(exported(&mut cx.b, &x))
     };
     let step1 = {
         let one = cx.b.c(1);
