@@ -19,7 +19,7 @@ use tessera_passes::glue::check_glue;
 use tessera_passes::layer::layer;
 use tessera_passes::lower::default_range_check;
 use tessera_passes::template::{InputKind, Template};
-use tessera_passes::witness::{check_template, check_trace, trace, walk, Trace};
+use tessera_passes::witness::{check_template, check_trace, trace, walk, witness_table, Trace};
 use tessera_passes::{run_pipeline, Grouping, Module, PassConfig};
 
 const MODES: [Grouping; 3] = [Grouping::Region, Grouping::Block, Grouping::Opcode];
@@ -118,6 +118,12 @@ fn tampered_witnesses_are_caught() {
                 }
                 let t = &tr.templates[k];
                 let (row, vals) = honest_row(&tr, k);
+                // The prover's table: every copy's row, then zero rows up to a power of two.
+                let table = witness_table::<Fr>(t, &tr.copies[k], &tr.memory).unwrap();
+                let (w, n) = (t.num_inputs(), tr.copies[k].len());
+                assert!((table.len() / w).is_power_of_two() && table.len() / w >= n);
+                assert_eq!(&table[..w], &row[..], "{} {} {}", p.name(), g.name(), t.name);
+                assert!(table[n * w..].iter().all(|x| *x == Fr::from(0u64)));
                 let mut report = |kind: usize, what: String, caught: bool| {
                     counts[kind] += 1;
                     if !caught {

@@ -566,11 +566,6 @@ impl Builder {
         self.t.instructions = instructions;
         self.t
     }
-
-    /// The value of `n` on an all-zero copy, when known (used by tests).
-    pub fn zero_value(&self, n: Node) -> Option<i128> {
-        self.z(n)
-    }
 }
 
 /// `v` (a `w`-bit pattern) as a signed integer.

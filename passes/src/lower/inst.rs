@@ -21,9 +21,6 @@ fn val(e: Eval) -> u128 {
     }
 }
 
-fn bin_ref(op: BinOp, a: u128, b: u128, w: u32) -> u128 {
-    ops::binary(op, Flags(0), a as u64, b as u64, w).map(val).unwrap_or(0)
-}
 
 /// A value that is never poison.
 fn plain(node: N, bits: u32) -> IVal {
@@ -795,9 +792,4 @@ pub fn intrinsic(b: &mut Builder, op: Intrinsic, args: &[IVal], rw: u32) -> IVal
             out(node, poison)
         }
     }
-}
-
-/// The reference result of a binary operation (for hints and tests).
-pub fn reference_binary(op: BinOp, a: u128, b: u128, w: u32) -> u128 {
-    bin_ref(op, a, b, w)
 }
