@@ -406,6 +406,19 @@ pub fn walk_into<F: PrimeField>(
     Ok(())
 }
 
+/// Walks copy `k` (strictly) with its memory records.
+fn walk_copy<F: PrimeField>(
+    t: &Template,
+    consts: &[F],
+    k: usize,
+    ct: &CopyTrace,
+    memory: &[MemRecord],
+    wk: &mut Walk<F>,
+) -> Result<(), WitnessError> {
+    let mem = &memory[ct.mem.0 as usize..ct.mem.1 as usize];
+    walk_into(t, consts, ct, mem, false, wk).map_err(|what| WitnessError::Bad { template: t.name.clone(), copy: k, what })
+}
+
 /// The witness table of one template: copy-major inputs of every copy, padded with zero
 /// copies (`enabled = 0`) to a power of two.
 pub fn witness_table<F: PrimeField>(
@@ -420,12 +433,7 @@ pub fn witness_table<F: PrimeField>(
     table.par_chunks_mut(w).zip(copies.par_iter()).enumerate().try_for_each_init(
         Walk::default,
         |wk, (k, (row, ct))| -> Result<(), WitnessError> {
-            let mem = &memory[ct.mem.0 as usize..ct.mem.1 as usize];
-            walk_into(t, &consts, ct, mem, false, wk).map_err(|what| WitnessError::Bad {
-                template: t.name.clone(),
-                copy: k,
-                what,
-            })?;
+            walk_copy(t, &consts, k, ct, memory, wk)?;
             row.copy_from_slice(&wk.inputs);
             Ok(())
         },
@@ -507,12 +515,7 @@ pub fn check_template<F: PrimeField>(
         .par_iter()
         .enumerate()
         .map_init(Walk::default, |wk, (k, ct)| {
-            let mem = &memory[ct.mem.0 as usize..ct.mem.1 as usize];
-            walk_into(t, &consts, ct, mem, false, wk).map_err(|what| WitnessError::Bad {
-                template: t.name.clone(),
-                copy: k,
-                what,
-            })?;
+            walk_copy(t, &consts, k, ct, memory, wk)?;
             Ok(fault(k, &wk.inputs, &wk.values))
         })
         .find_first(|r: &Result<Option<(usize, CopyFault)>, WitnessError>| !matches!(r, Ok(None)));

@@ -282,9 +282,14 @@ impl Builder {
         acc
     }
 
-    /// `1 - a`.
+    /// `1 - a` (and `1 - (1 - x)` is `x`).
     pub fn not(&mut self, a: Node) -> Node {
         let one = self.c(1);
+        if let Op::Sub(o, x) = self.t.ops[a.0 as usize] {
+            if o == one {
+                return x;
+            }
+        }
         self.sub(one, a)
     }
 

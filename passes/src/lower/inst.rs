@@ -27,11 +27,9 @@ fn plain(node: N, bits: u32) -> IVal {
     IVal { node, bits, poison: Poison::none() }
 }
 
-/// Signed overflow of `a + b = r` (wrapping): operands agree in sign, the result does not.
-fn add_overflow(b: &mut Builder, a: N, x: N, r: N, w: u32) -> N {
-    let sa = b.sign_of(a, w);
-    let sb = b.sign_of(x, w);
-    let sr = b.sign_of(r, w);
+/// Signed overflow of a sum whose operands have signs `sa`, `sb` and whose wrapped result
+/// has sign `sr`: the operands agree in sign and the result does not.
+fn sum_overflow(b: &mut Builder, sa: N, sb: N, sr: N) -> N {
     let nsa = b.not(sa);
     let nsb = b.not(sb);
     let nsr = b.not(sr);
@@ -42,19 +40,17 @@ fn add_overflow(b: &mut Builder, a: N, x: N, r: N, w: u32) -> N {
     b.add(t1, t2)
 }
 
-/// Signed overflow of `a - b = r`: operands differ in sign and the result's sign is `b`'s.
+/// Signed overflow of `a + b = r` (wrapping).
+fn add_overflow(b: &mut Builder, a: N, x: N, r: N, w: u32) -> N {
+    let (sa, sb, sr) = (b.sign_of(a, w), b.sign_of(x, w), b.sign_of(r, w));
+    sum_overflow(b, sa, sb, sr)
+}
+
+/// Signed overflow of `a - b = r`: that of `a + (-b)`, whose sign is the opposite of `b`'s.
 fn sub_overflow(b: &mut Builder, a: N, x: N, r: N, w: u32) -> N {
-    let sa = b.sign_of(a, w);
-    let sb = b.sign_of(x, w);
-    let sr = b.sign_of(r, w);
-    let nsa = b.not(sa);
+    let (sa, sb, sr) = (b.sign_of(a, w), b.sign_of(x, w), b.sign_of(r, w));
     let nsb = b.not(sb);
-    let nsr = b.not(sr);
-    let t1 = b.mul(sa, nsb);
-    let t1 = b.mul(t1, nsr);
-    let t2 = b.mul(nsa, sb);
-    let t2 = b.mul(t2, sr);
-    b.add(t1, t2)
+    sum_overflow(b, sa, nsb, sr)
 }
 
 /// `(a + b) mod 2^w` and the carry.
