@@ -161,11 +161,12 @@ fn cmd_run(prog: &ProgramOpts, json: bool, max_steps: u64, texts: &[String]) -> 
     let hex = |b: &[u8]| b.iter().map(|x| format!("{x:02x}")).collect::<String>();
     if json {
         let ret = match out.ret {
-            Some((ty, v)) => serde_json::json!({
+            Some((ty, Some(v))) => serde_json::json!({
                 "type": ty.to_string(),
                 "unsigned": v.to_string(),
                 "signed": sext(v, ty.bits()).to_string(),
             }),
+            Some((ty, None)) => serde_json::json!({ "type": ty.to_string(), "poison": true }),
             None => serde_json::Value::Null,
         };
         let obj = serde_json::json!({
@@ -177,7 +178,8 @@ fn cmd_run(prog: &ProgramOpts, json: bool, max_steps: u64, texts: &[String]) -> 
         println!("{obj}");
     } else {
         match out.ret {
-            Some((ty, v)) => println!("return: {ty} {v} (signed {})", sext(v, ty.bits())),
+            Some((ty, Some(v))) => println!("return: {ty} {v} (signed {})", sext(v, ty.bits())),
+            Some((ty, None)) => println!("return: {ty} poison (the entry returned an undefined value)"),
             None => println!("return: void"),
         }
         println!("instructions: {}", out.instructions);
@@ -294,6 +296,7 @@ fn cmd_check(prog: &ProgramOpts, group: &GroupOpts, json: bool, texts: &[String]
             "committed_elements": committed,
             "committed_per_instruction": committed as f64 / executed as f64,
             "poison_inputs": tr.poison_inputs,
+            "return_poison": matches!(tr.outcome.ret, Some((_, None))),
             "glue": match &glue {
                 Ok(r) => serde_json::json!({"ok": true, "state_records": r.state_records, "memory_records": r.memory_records, "cells": r.cells}),
                 Err(GlueError::Grouping(_)) => serde_json::json!({"ok": null, "error": glue_err(&glue)}),
@@ -318,6 +321,9 @@ fn cmd_check(prog: &ProgramOpts, group: &GroupOpts, json: bool, texts: &[String]
         }
         if tr.poison_inputs > 0 {
             println!("note: {} region input(s) were poison and read as 0", tr.poison_inputs);
+        }
+        if matches!(tr.outcome.ret, Some((_, None))) {
+            println!("note: the entry returned poison; its templates return 0, a value poison may take");
         }
         match &glue {
             Ok(r) => println!(

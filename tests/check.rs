@@ -235,9 +235,9 @@ fn dishonest_traces_break_a_residual_or_the_glue() {
             tr.copies[k][n - 1].step = a;
             edits.push((4, tr));
         }
-        if let Some((ty, v)) = honest.outcome.ret {
+        if let Some((ty, Some(v))) = honest.outcome.ret {
             let mut tr = honest.clone();
-            tr.outcome.ret = Some((ty, (v + 1) & ty.mask()));
+            tr.outcome.ret = Some((ty, Some((v + 1) & ty.mask())));
             edits.push((5, tr));
         }
         for (kind, tr) in edits {

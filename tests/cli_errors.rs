@@ -279,3 +279,27 @@ fn step_limit() {
         &["step limit"],
     );
 }
+
+#[test]
+fn poison_return_is_reported_or_undefined_behaviour_by_noundef() {
+    // No `noundef` on the return: returning undef is defined, and the run says what came back.
+    let (_s, path) = scratch_program(
+        "cli-poison-ret",
+        "undef.ll",
+        "define i32 @maybe(i32 %x) {\nentry:\n  %c = icmp sgt i32 %x, 5\n  br i1 %c, label %yes, label %no\nyes:\n  ret i32 1\nno:\n  ret i32 undef\n}\n\ndefine noundef i32 @surely(i32 %x) {\nentry:\n  %r = call i32 @maybe(i32 %x)\n  ret i32 %r\n}\n",
+    );
+    let out = run_program(&path, "maybe", &["0"]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let json: serde_json::Value = serde_json::from_str(stdout.trim()).unwrap();
+    assert_eq!(json["return"], serde_json::json!({"type": "i32", "poison": true}), "{stdout}");
+    let out = run(&["run", path.to_str().unwrap(), "--entry", "maybe", "--", "0"]);
+    assert!(String::from_utf8_lossy(&out.stdout).contains("return: i32 poison"));
+    let out = run_program(&path, "maybe", &["6"]);
+    assert!(String::from_utf8_lossy(&out.stdout).contains(r#""unsigned":"1""#));
+    // Passed on as the return value of a noundef function, it is undefined behaviour there.
+    assert_fails_with(
+        &run_program(&path, "surely", &["0"]),
+        &["undefined behaviour", "noundef", "surely"],
+    );
+}

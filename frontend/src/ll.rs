@@ -474,11 +474,24 @@ impl<'m> Val<'m> {
 
     /// True when the function carries attribute `name` (e.g. `noreturn`).
     pub(crate) fn fn_has_attr(self, name: &str) -> bool {
+        self.attr_at(llvm_sys::LLVMAttributeFunctionIndex, name)
+    }
+
+    /// True when the function's return value carries attribute `name` (e.g. `noundef`).
+    pub(crate) fn ret_has_attr(self, name: &str) -> bool {
+        self.attr_at(llvm_sys::LLVMAttributeReturnIndex, name)
+    }
+
+    /// True when the function's parameter `i` (from 0) carries attribute `name`.
+    pub(crate) fn param_has_attr(self, i: u32, name: &str) -> bool {
+        self.attr_at(i + 1, name)
+    }
+
+    /// An enum attribute of a function at an attribute index (function, return, 1 + param).
+    fn attr_at(self, index: llvm_sys::LLVMAttributeIndex, name: &str) -> bool {
         let kind = attr_kind(name);
-        // SAFETY: a function; attribute lookups return null when absent.
-        self.is_function()
-            && kind != 0
-            && unsafe { !LLVMGetEnumAttributeAtIndex(self.r, llvm_sys::LLVMAttributeFunctionIndex, kind).is_null() }
+        // SAFETY: a function; attribute lookups return null when absent, for any index.
+        self.is_function() && kind != 0 && unsafe { !LLVMGetEnumAttributeAtIndex(self.r, index, kind).is_null() }
     }
 
     // ---- globals ----

@@ -299,9 +299,21 @@ fn bitreverse_maps_to_the_intrinsic_exactly() {
         for w in [1u32, 7, 8, 16, 24, 32, 64] {
             let out = run(&p, Func(0), &[Arg::Int(x), Arg::Int(w as u64)], &ExecOptions::default())
                 .unwrap_or_else(|e| panic!("bitreverse i{w} of {x:#x} did not run: {e}"));
-            assert_eq!(out.ret.map(|r| r.1), Some(reference(x, w)), "bitreverse i{w} of {x:#x}");
+            assert_eq!(out.ret.and_then(|r| r.1), Some(reference(x, w)), "bitreverse i{w} of {x:#x}");
         }
     }
+}
+
+#[test]
+fn noundef_on_parameters_and_returns_is_kept() {
+    let src = b"define noundef i32 @f(i32 noundef %a, i8 %b) {\n  %r = call i32 @g(i8 %b)\n  %s = add i32 %a, %r\n  ret i32 %s\n}\n\ndefine i32 @g(i8 noundef %x) noinline {\n  ret i32 undef\n}\n";
+    let file = temp_file("noundef.ll", src);
+    let (p, _) = load_program(&file, "f", &FrontendOptions::default()).unwrap();
+    let (f, g) = (&p.funcs[Func(0)], &p.funcs[Func(1)]);
+    assert!(f.ret_noundef && !g.ret_noundef);
+    assert_eq!(f.param_noundef, [true, false]);
+    assert_eq!(g.param_noundef, [true]);
+    assert_contains_all(&p.to_string(), &["fn @f(%0: noundef i32, %1: i8) -> noundef i32 {", "fn @g(%0: noundef i8) -> i32 {"]);
 }
 
 #[test]
@@ -468,7 +480,7 @@ fn c_program_converts_with_source_locations() {
 #[test]
 fn converted_programs_run_in_the_interpreter() {
     use tessera_ir::exec::{run, Arg, ExecOptions};
-    let ret = |p: &Program, args: &[Arg]| run(p, Func(0), args, &ExecOptions::default()).map(|o| o.ret.map(|r| r.1));
+    let ret = |p: &Program, args: &[Arg]| run(p, Func(0), args, &ExecOptions::default()).map(|o| o.ret.and_then(|r| r.1));
     // collatz(27) takes 111 steps; weights[111 % 5] == 2.
     assert_eq!(ret(&program("collatz.c", "collatz"), &[Arg::Int(27)]).unwrap(), Some(222));
     assert_eq!(ret(&program("sum.rs", "collatz"), &[Arg::Int(27)]).unwrap(), Some(111));

@@ -231,7 +231,9 @@ pub fn const_text(ty: Type, c: u64) -> String {
     }
 }
 
-/// Prints a function, with globals and callees named through `p` when given.
+/// Prints a function, with globals and callees named through `p` when given. Parameters
+/// and the return type carry LLVM's `noundef` where the function has it:
+/// `fn @f(%0: noundef i32) -> noundef i32 {`.
 pub fn write_function(out: &mut impl Write, p: Option<&Program>, f: &Function) -> fmt::Result {
     let n = Namer::new(f);
     write!(out, "fn @{}(", f.name)?;
@@ -239,9 +241,11 @@ pub fn write_function(out: &mut impl Write, p: Option<&Program>, f: &Function) -
         if i > 0 {
             out.write_str(", ")?;
         }
-        write!(out, "{}: {}", n.value(p, f, pv), f.ty(pv))?;
+        let noundef = if f.param_is_noundef(i) { "noundef " } else { "" };
+        write!(out, "{}: {noundef}{}", n.value(p, f, pv), f.ty(pv))?;
     }
-    writeln!(out, ") -> {} {{", ty_text(f.ret))?;
+    let noundef = if f.ret_noundef { "noundef " } else { "" };
+    writeln!(out, ") -> {noundef}{} {{", ty_text(f.ret))?;
     if let Some(d) = &f.demangled {
         writeln!(out, "  ; {d}")?;
     }

@@ -77,6 +77,14 @@ pub struct Function {
     pub params: Vec<Value>,
     /// Return type; `None` for `void`.
     pub ret: Option<Type>,
+    /// LLVM's `noundef` on each parameter (one entry per parameter): a call that passes
+    /// poison or `undef` there is undefined behaviour. Without it the callee receives poison.
+    #[serde(default)]
+    pub param_noundef: Vec<bool>,
+    /// LLVM's `noundef` on the return value: returning poison or `undef` is undefined
+    /// behaviour. Without it the caller receives poison (and may ignore it).
+    #[serde(default)]
+    pub ret_noundef: bool,
     pub values: Arena<Value, ValueData>,
     pub insts: Arena<Inst, InstData>,
     pub blocks: Arena<Block, BlockData>,
@@ -87,14 +95,21 @@ pub struct Function {
 }
 
 impl Function {
-    /// A function with the given parameter types and no blocks.
+    /// A function with the given parameter types and no blocks; no parameter and no return
+    /// value is `noundef`.
     pub fn new(name: impl Into<String>, params: &[Type], ret: Option<Type>) -> Self {
         let mut f = Function { name: name.into(), ret, ..Default::default() };
         for (i, &ty) in params.iter().enumerate() {
             let v = f.values.push(ValueData { ty, def: ValueDef::Param(i as u32) });
             f.params.push(v);
         }
+        f.param_noundef = vec![false; params.len()];
         f
+    }
+
+    /// True when parameter `i` is `noundef`.
+    pub fn param_is_noundef(&self, i: usize) -> bool {
+        self.param_noundef.get(i).copied().unwrap_or(false)
     }
 
     /// The entry block.

@@ -96,6 +96,13 @@ fn verify_function_into(p: &Program, _fid: Func, f: &Function, errs: &mut Vec<Ve
         cx.errs.push(VerifierError { location: format!("@{}", f.name), message: "no blocks".into() });
         return;
     }
+    if f.param_noundef.len() != f.params.len() {
+        let message = format!("{} noundef flags for {} parameters", f.param_noundef.len(), f.params.len());
+        cx.errs.push(VerifierError { location: format!("@{}", f.name), message });
+    }
+    if f.ret_noundef && f.ret.is_none() {
+        cx.errs.push(VerifierError { location: format!("@{}", f.name), message: "a void return marked noundef".into() });
+    }
     // Every layout block exists once; every instruction sits in exactly one block.
     let mut in_layout = SecondaryMap::with_capacity_default(f.blocks.len(), false);
     let mut inst_block: SecondaryMap<Inst, Option<Block>> = SecondaryMap::with_capacity_default(f.insts.len(), None);

@@ -130,7 +130,8 @@ pub fn check_glue(m: &Module, grouping: Grouping, args: &[Arg], tr: &Trace) -> R
         }
     }
     count(&mut state, state_key(initial_record(m, args)), 1);
-    let ret = tr.outcome.ret.map(|(_, v)| v);
+    // A poison return (an entry without noundef) is proven as 0, a value poison may take.
+    let ret = tr.outcome.ret.map(|(_, v)| v.unwrap_or(0));
     let mut fin = vec![Fr::from(EXIT_TAG as u64), Fr::from(steps), Fr::from(STACK_BASE)];
     fin.extend(ret.map(Fr::from));
     count(&mut state, state_key(fin), -1);

@@ -137,7 +137,7 @@ fn region_grouping_puts_collatz_iterations_in_one_class() {
     let m = collatz();
     let opts = ExecOptions::default();
     let args = [Arg::Int(27)];
-    let steps = run(&m.program, m.entry, &args, &opts).unwrap().ret.unwrap().1;
+    let steps = run(&m.program, m.entry, &args, &opts).unwrap().ret.unwrap().1.unwrap();
     assert_eq!(steps, 111);
     let region = run_pipeline(&m, Grouping::Region, &cfg(1), None).unwrap();
     let g = group_trace(&region, Grouping::Region, &args, &opts).unwrap();

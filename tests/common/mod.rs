@@ -479,6 +479,9 @@ pub fn parse_tessera_json(sig: &Signature, stdout: &str) -> Result<TesseraRun, S
         serde_json::from_str(stdout.trim()).map_err(|e| format!("not JSON: {e}"))?;
     let ret = match (&json["return"], sig.ret) {
         (serde_json::Value::Null, None) => None,
+        (r, Some(_)) if r["poison"] == true => {
+            return Err(format!("tessera reports the return value as poison: {r}"));
+        }
         (r, Some(ty)) if r.is_object() => {
             let expected_type = format!("i{}", ty.bits().unwrap());
             if r["type"] != expected_type.as_str() {

@@ -93,6 +93,9 @@ pub(crate) fn convert_function<'m>(
     };
     cx.f = Function::new(symbol, &params, ret);
     cx.f.demangled = demangled;
+    // Where poison is undefined behaviour at the function's boundary (see `tessera_ir::exec`).
+    cx.f.ret_noundef = ret.is_some() && llf.ret_has_attr("noundef");
+    cx.f.param_noundef = (0..params.len() as u32).map(|i| llf.param_has_attr(i, "noundef")).collect();
     for (p, &v) in llf.params().into_iter().zip(cx.f.params.clone().iter()) {
         cx.values.insert(p.key(), Lv::S(v));
     }

@@ -2,9 +2,15 @@
 //! layout and reports every trap and every use of undefined behaviour it can see as an
 //! [`ExecError`] carrying the function, block, instruction and source line.
 //!
-//! Poison is tracked per value: it flows through arithmetic like LLVM's, and becomes an error
-//! where LLVM makes it undefined behaviour (a branch, an address, a divisor, a stored or
-//! returned value), so a program that runs here has one defined result.
+//! Poison is tracked per value (`undef` counts as poison): it flows through arithmetic like
+//! LLVM's, through calls and returns, and becomes an error where LLVM makes it undefined
+//! behaviour: a branch or switch condition, an address, a divisor, an alloca or memory
+//! intrinsic length, a stored value (memory holds no poison here), an argument to a
+//! `noundef` parameter and the return value of a `noundef` function. A function without
+//! `noundef` on its return may return poison (C code that falls off the end of a non-void
+//! function does); the caller gets a poison value, and the entry an [`Outcome`] whose return
+//! value is poison. So a program that runs here has one defined result, or a return value
+//! that is visibly poison.
 //!
 //! An [`Observer`] sees every block entry (after its phis) and every memory access; the
 //! trace-recording stages are observers.
@@ -51,8 +57,9 @@ impl Default for ExecOptions {
 /// What a finished run gives back.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Outcome {
-    /// The return value and its type; `None` for `void`.
-    pub ret: Option<(Type, u64)>,
+    /// The return value's type and bits; `None` for `void`. The bits are `None` when the
+    /// entry returned poison, which only an entry without `noundef` on its return can.
+    pub ret: Option<(Type, Option<u64>)>,
     /// Instructions executed (phis and terminators included).
     pub instructions: u64,
     /// Blocks entered.
@@ -272,9 +279,11 @@ pub fn run_observed(
             }
         }
     }
+    let arg_vals: Vec<Word> = arg_vals.into_iter().map(|v| (v, false)).collect();
     let ret = m.run(entry, &arg_vals, obs).map_err(RunError::Exec)?;
     let buffers = buffers.iter().map(|&b| m.mem.contents(b).unwrap_or(&[]).to_vec()).collect();
-    Ok(Outcome { ret: ret.map(|v| (f.ret.unwrap_or(Type::I64), v)), instructions: m.instructions, blocks: m.blocks, buffers })
+    let ret = ret.map(|(v, poison)| (f.ret.unwrap_or(Type::I64), (!poison).then_some(v)));
+    Ok(Outcome { ret, instructions: m.instructions, blocks: m.blocks, buffers })
 }
 
 struct Machine<'p> {
@@ -289,12 +298,16 @@ struct Machine<'p> {
 
 type Step<T> = Result<T, Trap>;
 
+/// A value in flight between frames (arguments, return values): its bits and whether it is
+/// poison.
+type Word = (u64, bool);
+
 impl<'p> Machine<'p> {
     fn new(p: &'p Program, opts: &'p ExecOptions) -> Self {
         Machine { p, opts, mem: Memory::new(p), templates: vec![None; p.funcs.len()], instructions: 0, blocks: 0 }
     }
 
-    fn new_frame(&mut self, func: Func, args: &[u64], ret_to: Option<Value>) -> Frame {
+    fn new_frame(&mut self, func: Func, args: &[Word], ret_to: Option<Value>) -> Frame {
         let f = &self.p.funcs[func];
         if self.templates[func.index()].is_none() {
             let n = f.values.len();
@@ -312,8 +325,9 @@ impl<'p> Machine<'p> {
         }
         let (vals, poison) = self.templates[func.index()].clone().expect("template just built");
         let mut fr = Frame { func, vals, poison, block: f.entry(), pc: 0, stack_mark: self.mem.stack_mark(), ret_to };
-        for (&pv, &a) in f.params.iter().zip(args) {
-            fr.vals[pv.index()] = a & f.ty(pv).mask();
+        for (&pv, &(a, poison)) in f.params.iter().zip(args) {
+            fr.vals[pv.index()] = if poison { 0 } else { a & f.ty(pv).mask() };
+            fr.poison[pv.index()] = poison;
         }
         fr
     }
@@ -331,7 +345,7 @@ impl<'p> Machine<'p> {
         })
     }
 
-    fn run(&mut self, entry: Func, args: &[u64], obs: &mut dyn Observer) -> Result<Option<u64>, Box<ExecError>> {
+    fn run(&mut self, entry: Func, args: &[Word], obs: &mut dyn Observer) -> Result<Option<Word>, Box<ExecError>> {
         let first = self.new_frame(entry, args, None);
         let mut stack: Vec<Frame> = vec![first];
         self.blocks += 1;
@@ -379,9 +393,9 @@ impl<'p> Machine<'p> {
                     match stack.last_mut() {
                         None => return Ok(v),
                         Some(caller) => {
-                            if let (Some(r), Some(v)) = (done.ret_to, v) {
+                            if let (Some(r), Some((v, poison))) = (done.ret_to, v) {
                                 caller.vals[r.index()] = v;
-                                caller.poison[r.index()] = false;
+                                caller.poison[r.index()] = poison;
                             }
                             caller.pc += 1;
                         }
@@ -501,7 +515,15 @@ impl<'p> Machine<'p> {
                 set(fr, if p { Eval::Poison } else { Eval::Val(a) });
             }
             Call { callee, args } => {
-                let vals: Vec<u64> = args.iter().map(|&a| get(fr, a).0).collect();
+                let c = &self.p.funcs[*callee];
+                let mut vals = Vec::with_capacity(args.len());
+                for (k, &a) in args.iter().enumerate() {
+                    let (x, p) = get(fr, a);
+                    if p && c.param_is_noundef(k) {
+                        return Err(self::Trap::PoisonUse("an argument to a noundef parameter"));
+                    }
+                    vals.push((x, p));
+                }
                 return Ok(Flow::Call(*callee, vals, data.result));
             }
             Intrinsic { op, args } => {
@@ -556,7 +578,8 @@ impl<'p> Machine<'p> {
             }
             Ret { value } => {
                 let v = match value {
-                    Some(v) => Some(defined(fr, *v, "a return value")?),
+                    Some(v) if f.ret_noundef => Some((defined(fr, *v, "the return value of a noundef function")?, false)),
+                    Some(v) => Some(get(fr, *v)),
                     None => None,
                 };
                 return Ok(Flow::Return(v));
@@ -571,8 +594,8 @@ impl<'p> Machine<'p> {
 enum Flow {
     Next,
     Jump(Block),
-    Call(Func, Vec<u64>, Option<Value>),
-    Return(Option<u64>),
+    Call(Func, Vec<Word>, Option<Value>),
+    Return(Option<Word>),
 }
 
 /// Resolves the phis at the top of the frame's (new) block, all at once, from `from`.

@@ -692,8 +692,11 @@ fn lower_class(
             let mut fields = vec![cx.b.c(EXIT_TAG), step1, cx.b.c(STACK_BASE as i128)];
             if let Some(v) = value {
                 let x = cx.value(*v)?;
-                cx.b.require_defined(&x, None, "a return value");
-                fields.push(x.node);
+                if f.ret_noundef {
+                    cx.b.require_defined(&x, None, "a noundef return value");
+                }
+                // Without noundef a poison return leaves as 0, like any value leaving a region.
+                fields.push(exported(&mut cx.b, &x));
             }
             fields
         }
