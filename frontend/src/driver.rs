@@ -16,6 +16,9 @@ pub(crate) struct IrSource {
 /// Flags for clang: no vectors, no unrolling (tessera's passes decide that), line tables so
 /// instructions carry source positions, value names kept for messages, and no PIC (which
 /// would turn switch tables into `llvm.load.relative` tables of address differences).
+///
+/// They go after the `-O` flag: clang lets `-O2` and `-O3` switch the loop and SLP
+/// vectorisers back on when they come after `-fno-vectorize -fno-slp-vectorize`.
 const CLANG_FLAGS: &[&str] = &[
     "-S",
     "-emit-llvm",
@@ -28,9 +31,10 @@ const CLANG_FLAGS: &[&str] = &[
 ];
 
 /// Flags for rustc, with the same intent as [`CLANG_FLAGS`]. rustc has no switch to stop
-/// LLVM's loop unroller, so its options are set directly. `link-dead-code` makes rustc emit
-/// every function, small `pub fn`s included (a library otherwise leaves them to its users
-/// to inline and emits no code for them).
+/// LLVM's loop unroller, so its options are set directly. rustc honours them wherever they
+/// come on the command line; they follow `opt-level` all the same, as clang's do.
+/// `link-dead-code` makes rustc emit every function, small `pub fn`s included (a library
+/// otherwise leaves them to its users to inline and emits no code for them).
 const RUSTC_FLAGS: &[&str] = &[
     "--crate-type=lib",
     "-C",
@@ -62,7 +66,8 @@ pub(crate) fn load_ir(path: &Path, opts: &FrontendOptions) -> Result<IrSource, F
         "c" => {
             let level = opts.level()?;
             let mut cmd = Command::new(&opts.clang);
-            cmd.args(CLANG_FLAGS).arg(format!("-{level}"));
+            // The level first: see `CLANG_FLAGS`.
+            cmd.arg(format!("-{level}")).args(CLANG_FLAGS);
             if level == "O0" {
                 // Without this, -O0 marks every function `optnone` and our passes skip them.
                 cmd.args(["-Xclang", "-disable-O0-optnone"]);
@@ -78,9 +83,9 @@ pub(crate) fn load_ir(path: &Path, opts: &FrontendOptions) -> Result<IrSource, F
             let dir = TempDir::new()?;
             let out = dir.0.join("out.ll");
             let mut cmd = Command::new(&opts.rustc);
-            cmd.args(RUSTC_FLAGS)
-                .arg("-C")
+            cmd.arg("-C")
                 .arg(format!("opt-level={}", rustc_level(level)))
+                .args(RUSTC_FLAGS)
                 .arg("--crate-name")
                 .arg(crate_name(path))
                 .arg("--emit=llvm-ir")
@@ -373,6 +378,31 @@ mod tests {
     fn keeps_names_that_look_like_keywords() {
         let src = "  %samesign = add i32 %captures, 1\n";
         assert_eq!(rewrite_newer_llvm(src), src);
+    }
+
+    /// Every level the CLI accepts gives scalar, loop-preserving IR for loops the vectorisers
+    /// and the full unroller like, from clang and from rustc.
+    #[test]
+    fn no_level_vectorises_or_unrolls() {
+        let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data");
+        for file in ["vector_loops.c", "vector_loops.rs"] {
+            for level in ["O0", "O1", "O2", "O3", "Os", "Oz"] {
+                let opts = FrontendOptions { opt_level: level.into(), ..FrontendOptions::default() };
+                let src = load_ir(&data.join(file), &opts).unwrap_or_else(|e| panic!("{file} at {level}: {e}"));
+                let text = String::from_utf8(src.bytes).unwrap();
+                let vector = text.split("<").skip(1).find(|t| {
+                    let (n, rest) = t.split_at(t.find(|c: char| !c.is_ascii_digit()).unwrap_or(0));
+                    !n.is_empty() && rest.starts_with(" x ")
+                });
+                assert!(vector.is_none(), "{file} at {level} has a vector type: <{}", vector.unwrap_or_default().lines().next().unwrap_or(""));
+                if level != "O0" {
+                    // `four` keeps its loop: one load of the array, not four.
+                    let start = text.find("@four(").expect("four is emitted");
+                    let body = &text[start..start + text[start..].find("\n}\n").expect("end of four")];
+                    assert_eq!(body.matches("load i32").count(), 1, "{file} at {level} unrolled `four`:\n{body}");
+                }
+            }
+        }
     }
 
     #[test]

@@ -492,6 +492,41 @@ fn converted_programs_run_in_the_interpreter() {
 }
 
 #[test]
+fn every_level_gives_scalar_ir_that_runs_like_native() {
+    use tessera_ir::exec::{run, Arg, ExecOptions};
+    let runs: [(u64, u64); 4] = [(0, 1), (7, 12345), (64, 0xdead_beef), (100, 3)];
+    let main = temp_file(
+        "vector_loops_main.c",
+        b"#include <stdint.h>\n#include <stdio.h>\n#include <stdlib.h>\nuint32_t vector_loops(int, uint32_t);\nint main(int c, char **v) {\n    printf(\"%u\\n\", vector_loops(atoi(v[1]), (uint32_t)strtoul(v[2], 0, 10)));\n    return 0;\n}\n",
+    );
+    for level in ["O0", "O1", "O2", "O3", "Os", "Oz"] {
+        let exe = TempFile::path(&format!("vector_loops_{level}"));
+        let built = std::process::Command::new("clang-19")
+            .arg(format!("-{level}"))
+            .arg(data("vector_loops.c"))
+            .arg(&*main)
+            .arg("-o")
+            .arg(&*exe)
+            .status()
+            .unwrap();
+        assert!(built.success(), "native build at {level}");
+        let native = |n: u64, seed: u64| -> u64 {
+            let out = std::process::Command::new(&*exe).arg(n.to_string()).arg(seed.to_string()).output().unwrap();
+            String::from_utf8_lossy(&out.stdout).trim().parse().unwrap()
+        };
+        let opts = FrontendOptions { opt_level: level.into(), ..FrontendOptions::default() };
+        for file in ["vector_loops.c", "vector_loops.rs"] {
+            let (p, entry) = load_program(&data(file), "vector_loops", &opts).unwrap_or_else(|e| panic!("{file} at {level}: {e}"));
+            for (n, seed) in runs {
+                let out = run(&p, entry, &[Arg::Int(n), Arg::Int(seed)], &ExecOptions::default())
+                    .unwrap_or_else(|e| panic!("{file} at {level} with {n} {seed}: {e}"));
+                assert_eq!(out.ret.and_then(|r| r.1), Some(native(n, seed)), "{file} at {level} with {n} {seed}");
+            }
+        }
+    }
+}
+
+#[test]
 fn c_float_error_reads_like_the_design_says() {
     let e = err("average.c", "average").to_string();
     assert!(
