@@ -53,6 +53,15 @@ fn sub_overflow(b: &mut Builder, a: N, x: N, r: N, w: u32) -> N {
     sum_overflow(b, sa, nsb, sr)
 }
 
+/// 1 when the product `x * k` of a signed `x` differs from the signed value of the wrapped
+/// `w`-bit result `r`: the signed multiplication (or left shift, `k = 2^s`) overflowed.
+fn signed_wraps(b: &mut Builder, x: N, k: N, r: N, w: u32) -> N {
+    let sr = b.signed(r, w);
+    let p = b.mul(x, k);
+    let d = b.sub(p, sr);
+    b.is_nonzero(d)
+}
+
 /// `(a + b) mod 2^w` and the carry.
 pub fn add_wrap(b: &mut Builder, x: N, y: N, w: u32) -> (N, N) {
     let r = b.fresh("sum", w, &[x, y], hint!(|v| (v[0] + v[1]) & mask(w) as u128));
@@ -163,13 +172,8 @@ pub fn binary(b: &mut Builder, op: BinOp, flags: Flags, x: &IVal, y: &IVal) -> I
             }
             if flags.contains(Flags::NSW) {
                 own = own.or(&b.lazy_poison(move |b| {
-                    // The signed product must equal the signed result.
-                    let sa = b.signed(a, w);
-                    let sc = b.signed(c, w);
-                    let sr = b.signed(r, w);
-                    let p = b.mul(sa, sc);
-                    let d = b.sub(p, sr);
-                    b.is_nonzero(d)
+                    let (sa, sc) = (b.signed(a, w), b.signed(c, w));
+                    signed_wraps(b, sa, sc, r, w)
                 }));
             }
             IVal { node: r, bits: w, poison: with(own) }
@@ -402,10 +406,7 @@ fn shift(b: &mut Builder, op: BinOp, flags: Flags, x: &IVal, y: &IVal) -> IVal {
             if flags.contains(Flags::NSW) {
                 own = own.or(&b.lazy_poison(move |b| {
                     let sa = b.signed(a, w);
-                    let sr = b.signed(r, w);
-                    let p = b.mul(sa, pw);
-                    let d = b.sub(p, sr);
-                    b.is_nonzero(d)
+                    signed_wraps(b, sa, pw, r, w)
                 }));
             }
             r
@@ -741,12 +742,8 @@ pub fn intrinsic(b: &mut Builder, op: Intrinsic, args: &[IVal], rw: u32) -> IVal
         SMulOverflow => {
             let c = c.expect("binary");
             let (r, _) = mul_wrap(b, a, c, w);
-            let sa = b.signed(a, w);
-            let sc = b.signed(c, w);
-            let sr = b.signed(r, w);
-            let p = b.mul(sa, sc);
-            let d = b.sub(p, sr);
-            let node = b.is_nonzero(d);
+            let (sa, sc) = (b.signed(a, w), b.signed(c, w));
+            let node = signed_wraps(b, sa, sc, r, w);
             out(node, poison)
         }
         UAddSat => {
