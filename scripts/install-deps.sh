@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Installs what tessera needs on a Debian machine (bookworm or newer), and nothing that is
-# already there: LLVM 19 (libraries, clang-19, lli-19) and the C libraries llvm-sys links.
+# already there: LLVM 19 (libraries, clang-19, lli-19), the C libraries llvm-sys links, and
+# csmith (with its headers) for the fuzz tester.
 # Idempotent: a second run installs nothing. Needs root (or sudo) only when something is missing.
 set -euo pipefail
 
-PKGS=(llvm-19-dev llvm-19-tools clang-19 libpolly-19-dev libzstd-dev libz3-dev zlib1g-dev libxml2-dev libffi-dev)
+# csmith and its headers (libcsmith-dev) are for scripts/fuzz.sh and tests/fuzz.rs.
+PKGS=(llvm-19-dev llvm-19-tools clang-19 libpolly-19-dev libzstd-dev libz3-dev zlib1g-dev libxml2-dev libffi-dev csmith libcsmith-dev)
 
 missing=()
 for p in "${PKGS[@]}"; do
