@@ -487,6 +487,37 @@ impl<'m> Val<'m> {
         self.attr_at(i + 1, name)
     }
 
+    /// The type in parameter `i`'s `byval(<type>)` attribute, when it has one.
+    pub(crate) fn param_byval_type(self, i: u32) -> Option<Ty<'m>> {
+        let kind = attr_kind("byval");
+        if !self.is_function() || kind == 0 {
+            return None;
+        }
+        // SAFETY: a function; the lookup returns null when absent, and `byval` is a type
+        // attribute, so its type may be read.
+        unsafe {
+            let a = LLVMGetEnumAttributeAtIndex(self.r, i + 1, kind);
+            if a.is_null() {
+                return None;
+            }
+            ty(LLVMGetTypeAttributeValue(a))
+        }
+    }
+
+    /// The value of parameter `i`'s `align` attribute, when it has one.
+    pub(crate) fn param_align(self, i: u32) -> Option<u64> {
+        let kind = attr_kind("align");
+        if !self.is_function() || kind == 0 {
+            return None;
+        }
+        // SAFETY: a function; the lookup returns null when absent; `align` is an integer
+        // attribute.
+        unsafe {
+            let a = LLVMGetEnumAttributeAtIndex(self.r, i + 1, kind);
+            (!a.is_null()).then(|| LLVMGetEnumAttributeValue(a))
+        }
+    }
+
     /// An enum attribute of a function at an attribute index (function, return, 1 + param).
     fn attr_at(self, index: llvm_sys::LLVMAttributeIndex, name: &str) -> bool {
         let kind = attr_kind(name);

@@ -317,6 +317,18 @@ fn noundef_on_parameters_and_returns_is_kept() {
 }
 
 #[test]
+fn byval_parameters_get_a_private_copy() {
+    use tessera_ir::exec::{run, ExecOptions};
+    // @clobber writes 0 into its byval copy of @g; @f must still read 7 from @g.
+    let src = b"@g = global { i64, i32 } { i64 7, i32 9 }\n\ndefine i64 @f() {\n  call void @clobber(ptr byval({ i64, i32 }) align 8 @g)\n  %v = load i64, ptr @g\n  ret i64 %v\n}\n\ndefine void @clobber(ptr byval({ i64, i32 }) align 8 %s) noinline {\n  store i64 0, ptr %s\n  ret void\n}\n";
+    let file = temp_file("byval.ll", src);
+    let (p, entry) = load_program(&file, "f", &FrontendOptions::default()).unwrap();
+    assert_contains_all(&p.to_string(), &["alloca 16 bytes x i64 1, align 8", "memcpy ptr %1, ptr %0, i64 16"]);
+    let out = run(&p, entry, &[], &ExecOptions::default()).unwrap();
+    assert_eq!(out.ret.and_then(|r| r.1), Some(7));
+}
+
+#[test]
 fn noreturn_calls_and_llvm_trap_end_the_block() {
     let t = text("intrinsics.ll", "div");
     assert_contains_all(&t, &["trap \"llvm.trap\"", "trap \"core::panicking::panic\"", "udiv i32 %0, %1"]);

@@ -107,6 +107,7 @@ pub(crate) fn convert_function<'m>(
             cx.blocks.insert(b.key(), nb);
         }
     }
+    cx.copy_byval_params(&llblocks)?;
     for b in rpo {
         cx.convert_block(b)?;
     }
@@ -170,6 +171,31 @@ pub(crate) fn internal(msg: &str) -> FrontendError {
 }
 
 impl<'m> FnCx<'_, 'm> {
+    /// A `byval` parameter points to a copy of the caller's object that only the callee
+    /// sees: the callee may write to it without the caller noticing. The entry block starts
+    /// by making that copy (a stack allocation filled from the pointer the caller passed),
+    /// and the function uses the copy in place of the parameter.
+    fn copy_byval_params(&mut self, llblocks: &[Bb<'m>]) -> Result<()> {
+        let Some(&entry) = llblocks.first() else { return Ok(()) };
+        let params = self.llf.params();
+        for (i, p) in params.into_iter().enumerate() {
+            let Some(t) = self.llf.param_byval_type(i as u32) else { continue };
+            let size = self.m.m.alloc_size(t).ok_or_else(|| self.unsupported(format!("byval parameter of unsized type {}", t.print())))?;
+            let align = self.llf.param_align(i as u32).unwrap_or(8).clamp(1, 1 << 16) as u32;
+            let Some(Lv::S(arg)) = self.values.get(&p.key()).cloned() else { return Err(internal("byval parameter without a value")) };
+            self.cur = self.block(entry)?;
+            self.before_term = false;
+            self.loc = None;
+            let one = self.f.const_value(Type::I64, 1);
+            let (_, copy) = self.emit(InstKind::Alloca { elem_size: size, count: one, align }, Some(Type::Ptr));
+            let copy = copy.ok_or_else(|| internal("alloca without a result"))?;
+            let len = self.f.const_value(Type::I64, size);
+            self.emit(InstKind::MemCopy { dst: copy, src: arg, len, overlap: false }, None);
+            self.values.insert(p.key(), Lv::S(copy));
+        }
+        Ok(())
+    }
+
     fn convert_block(&mut self, b: Bb<'m>) -> Result<()> {
         self.cur = self.block(b)?;
         self.before_term = false;
