@@ -90,6 +90,9 @@ pub enum ProveError {
     /// [`crate::LigeroParams::check`]).
     #[error("commitment parameters: {0}")]
     InsecureParams(String),
+    /// A whole-program system or witness is inconsistent (see [`crate::program`]).
+    #[error("program: {0}")]
+    Program(String),
 }
 
 /// Which sumcheck that merges several claims on one multilinear polynomial failed.
@@ -180,4 +183,16 @@ pub enum VerifyError {
     /// The verifier's own commitment parameters are unusable or below the security level.
     #[error("commitment parameters: {0}")]
     InsecureParams(String),
+    /// A whole-program glue check failed: the records of a multiset do not balance, or a
+    /// final memory table does not match its product tree (see [`crate::program`]).
+    #[error("glue: {0}")]
+    Glue(String),
+    /// A check of one template's proof failed (the inner error names it).
+    #[error("template {template}: {error}")]
+    InTemplate {
+        /// The template's name.
+        template: String,
+        /// The failing check.
+        error: Box<VerifyError>,
+    },
 }

@@ -74,6 +74,7 @@ pub mod layer;
 pub mod mle;
 pub mod pcs;
 pub mod product;
+pub mod program;
 pub mod proof;
 pub mod statement;
 pub mod sumcheck;
@@ -96,6 +97,7 @@ pub use product::{
     prove_product, prove_products, verify_product, verify_products, ProductClaims,
     ProductLayerProof, ProductProof,
 };
+pub use program::{prove_program, verify_program, ProgramProof, System};
 pub use proof::{ProofCodec, ProofKind, MAGIC, VERSION};
 pub use statement::Statement;
 pub use sumcheck::SumcheckProof;

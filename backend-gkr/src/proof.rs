@@ -40,6 +40,8 @@ pub enum ProofKind {
     Product = 2,
     /// [`CommittedProof`].
     Committed = 3,
+    /// [`crate::program::ProgramProof`].
+    Program = 4,
 }
 
 /// Binary and JSON encodings of a versioned proof type.
@@ -236,61 +238,77 @@ impl<F: PrimeField> ProofCodec for CommittedProof<F> {
     const KIND: ProofKind = ProofKind::Committed;
 
     fn encode(&self, w: &mut Writer) {
-        match &self.commitment {
-            Commitment::Ligero { root, num_vars } => {
-                w.u8(1);
-                w.bytes(root);
-                w.u32(*num_vars);
-            }
-            Commitment::Raw { digest, num_vars } => {
-                w.u8(2);
-                w.bytes(digest);
-                w.u32(*num_vars);
-            }
-        }
+        enc_commitment(w, &self.commitment);
         enc_gkr(w, &self.gkr);
-        match &self.opening {
-            Opening::Ligero(o) => {
-                w.u8(1);
-                w.fields(&o.u_test);
-                w.fields(&o.u_eval);
-                w.fields(&o.columns);
-                w.digests(&o.merkle);
-            }
-            Opening::Raw(t) => {
-                w.u8(2);
-                w.fields(t);
-            }
-        }
+        enc_opening(w, &self.opening);
     }
 
     fn decode(r: &mut Reader<'_>) -> Result<Self, VerifyError> {
-        let tag = r.u8("commitment kind")?;
-        let d = r.digest("commitment")?;
-        let num_vars = r.u32("num vars")?;
-        let commitment = match tag {
-            1 => Commitment::Ligero { root: d, num_vars },
-            2 => Commitment::Raw {
-                digest: d,
-                num_vars,
-            },
-            t => return Err(VerifyError::Malformed(format!("commitment kind {t}"))),
-        };
+        let commitment = dec_commitment(r)?;
         let gkr = dec_gkr(r)?;
-        let opening = match r.u8("opening kind")? {
-            1 => Opening::Ligero(LigeroOpening {
-                u_test: r.fields("u_test")?,
-                u_eval: r.fields("u_eval")?,
-                columns: r.fields("columns")?,
-                merkle: r.digests("merkle")?,
-            }),
-            2 => Opening::Raw(r.fields("raw inputs")?),
-            t => return Err(VerifyError::Malformed(format!("opening kind {t}"))),
-        };
+        let opening = dec_opening(r)?;
         Ok(CommittedProof {
             commitment,
             gkr,
             opening,
         })
+    }
+}
+
+pub(crate) fn enc_commitment(w: &mut Writer, c: &Commitment) {
+    match c {
+        Commitment::Ligero { root, num_vars } => {
+            w.u8(1);
+            w.bytes(root);
+            w.u32(*num_vars);
+        }
+        Commitment::Raw { digest, num_vars } => {
+            w.u8(2);
+            w.bytes(digest);
+            w.u32(*num_vars);
+        }
+    }
+}
+
+pub(crate) fn dec_commitment(r: &mut Reader<'_>) -> Result<Commitment, VerifyError> {
+    let tag = r.u8("commitment kind")?;
+    let d = r.digest("commitment")?;
+    let num_vars = r.u32("num vars")?;
+    match tag {
+        1 => Ok(Commitment::Ligero { root: d, num_vars }),
+        2 => Ok(Commitment::Raw {
+            digest: d,
+            num_vars,
+        }),
+        t => Err(VerifyError::Malformed(format!("commitment kind {t}"))),
+    }
+}
+
+pub(crate) fn enc_opening<F: PrimeField>(w: &mut Writer, o: &Opening<F>) {
+    match o {
+        Opening::Ligero(o) => {
+            w.u8(1);
+            w.fields(&o.u_test);
+            w.fields(&o.u_eval);
+            w.fields(&o.columns);
+            w.digests(&o.merkle);
+        }
+        Opening::Raw(t) => {
+            w.u8(2);
+            w.fields(t);
+        }
+    }
+}
+
+pub(crate) fn dec_opening<F: PrimeField>(r: &mut Reader<'_>) -> Result<Opening<F>, VerifyError> {
+    match r.u8("opening kind")? {
+        1 => Ok(Opening::Ligero(LigeroOpening {
+            u_test: r.fields("u_test")?,
+            u_eval: r.fields("u_eval")?,
+            columns: r.fields("columns")?,
+            merkle: r.digests("merkle")?,
+        })),
+        2 => Ok(Opening::Raw(r.fields("raw inputs")?)),
+        t => Err(VerifyError::Malformed(format!("opening kind {t}"))),
     }
 }

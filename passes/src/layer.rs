@@ -182,9 +182,30 @@ impl Options {
     const DEFAULT: Options = Options { expand_cap: EXPAND_CAP, term_cap: TERM_CAP, optimise: true };
 }
 
+/// Layers a template with its outputs placed as `slots` says: output wire `j` is node
+/// `slots[j]`, or the constant 0 for `None` (the glue's record blocks need fixed, aligned
+/// positions). At least one slot must name a node.
+pub fn layer_outputs<F: PrimeField>(t: &Template, slots: &[Option<Node>]) -> Result<Layered<F>, LayerError> {
+    check(t)?;
+    if let Some((index, node)) =
+        slots.iter().enumerate().find_map(|(i, n)| n.filter(|n| n.0 as usize >= t.ops.len()).map(|n| (i, n)))
+    {
+        return Err(LayerError::BadOutput { template: t.name.clone(), index, node, ops: t.ops.len() });
+    }
+    if slots.iter().all(Option::is_none) {
+        return Err(LayerError::NoOutputs { template: t.name.clone() });
+    }
+    layer_slots(t, slots, Options::DEFAULT)
+}
+
 fn layer_with<F: PrimeField>(t: &Template, opts: Options) -> Result<Layered<F>, LayerError> {
+    let outs: Vec<Option<Node>> = check(t)?.into_iter().map(Some).collect();
+    layer_slots(t, &outs, opts)
+}
+
+fn layer_slots<F: PrimeField>(t: &Template, slots: &[Option<Node>], opts: Options) -> Result<Layered<F>, LayerError> {
     debug_assert!(opts.term_cap >= 3 && opts.expand_cap >= 1);
-    let outs = check(t)?;
+    let outs: Vec<Node> = slots.iter().flatten().copied().collect();
     let konst = fold::<F>(t);
     let live = liveness(t, &konst, &outs);
     // the last node reading each form, so that forms are dropped once read
@@ -218,9 +239,10 @@ fn layer_with<F: PrimeField>(t: &Template, opts: Options) -> Result<Layered<F>, 
             }
         }
     }
-    let slots: Vec<Slot<F>> = outs
+    let slots: Vec<Slot<F>> = slots
         .iter()
-        .map(|&n| {
+        .map(|n| {
+            let Some(n) = *n else { return Slot::Const(F::zero()) };
             let f = b.form(n).clone();
             match f.as_const() {
                 Some(c) => Slot::Const(c),
@@ -240,7 +262,7 @@ fn layer_with<F: PrimeField>(t: &Template, opts: Options) -> Result<Layered<F>, 
         depth: circuit.depth(),
         inputs: t.num_inputs(),
         input_width: circuit.input_width,
-        outputs: outs.len(),
+        outputs: slots.len(),
         output_width: circuit.output_width(),
         layers,
     };

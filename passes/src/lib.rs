@@ -28,6 +28,7 @@ pub mod layer;
 pub mod lower;
 pub mod merge;
 pub mod pass;
+pub mod prove;
 pub mod regions;
 pub mod simplify;
 pub mod stages;
