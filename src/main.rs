@@ -14,7 +14,11 @@ use tessera_passes::unroll::UnrollPolicy;
 use tessera_passes::{Grouping, Module, PassConfig};
 
 #[derive(Parser)]
-#[command(name = "tessera", version, about = "Compile programs into data-parallel arithmetic circuits and prove them with GKR")]
+#[command(
+    name = "tessera",
+    version,
+    about = "Compile programs into data-parallel arithmetic circuits and prove them with GKR"
+)]
 struct Cli {
     #[command(subcommand)]
     cmd: Command,
@@ -72,6 +76,46 @@ enum Command {
         #[command(flatten)]
         group: GroupOpts,
         /// Print JSON.
+        #[arg(long)]
+        json: bool,
+        /// Arguments of the entry function.
+        #[arg(last = true, allow_hyphen_values = true)]
+        args: Vec<String>,
+    },
+    /// Prove one run: the entry returns the claimed value and leaves the claimed buffer
+    /// contents on these arguments. Writes the proof file.
+    Prove {
+        #[command(flatten)]
+        prog: ProgramOpts,
+        #[command(flatten)]
+        group: GroupOpts,
+        /// Where to write the proof.
+        #[arg(short = 'o', long)]
+        output: PathBuf,
+        /// Print one JSON object (sizes, shape and timings) instead of text.
+        #[arg(long)]
+        json: bool,
+        /// No progress on stderr.
+        #[arg(long)]
+        quiet: bool,
+        /// Arguments of the entry function.
+        #[arg(last = true, allow_hyphen_values = true)]
+        args: Vec<String>,
+    },
+    /// Verify a proof against the program, entry, grouping options and arguments; prints the
+    /// proven return value and buffer contents. Exits 0 only for a valid proof.
+    Verify {
+        #[command(flatten)]
+        prog: ProgramOpts,
+        #[command(flatten)]
+        group: GroupOpts,
+        /// The proof file.
+        #[arg(long)]
+        proof: PathBuf,
+        /// Also require this return value (decimal, negative, or 0x hex).
+        #[arg(long, allow_hyphen_values = true)]
+        expect: Option<String>,
+        /// Print one JSON object.
         #[arg(long)]
         json: bool,
         /// Arguments of the entry function.
@@ -146,6 +190,12 @@ fn dispatch(cli: Cli) -> Result<(), String> {
         Command::Run { prog, json, max_steps, args } => cmd_run(&prog, json, max_steps, &args),
         Command::Bench { prog, json, args } => cmd_bench(&prog, json, &args),
         Command::Check { prog, group, json, args } => cmd_check(&prog, &group, json, &args),
+        Command::Prove { prog, group, output, json, quiet, args } => {
+            cmd_prove(&prog, &group, &output, json, quiet, &args)
+        }
+        Command::Verify { prog, group, proof, expect, json, args } => {
+            cmd_verify(&prog, &group, &proof, expect.as_deref(), json, &args)
+        }
         Command::Dump { prog, stage, group, after, json, full, args } => {
             cmd_dump(&prog, stage, &group, after.as_deref(), json, full, &args)
         }
@@ -189,6 +239,158 @@ fn cmd_run(prog: &ProgramOpts, json: bool, max_steps: u64, texts: &[String]) -> 
         }
     }
     Ok(())
+}
+
+/// The module after `group`'s pipeline and the parsed arguments.
+fn prepared(prog: &ProgramOpts, group: &GroupOpts, texts: &[String]) -> Result<(Module, Vec<exec::Arg>), String> {
+    let (program, entry) = load(prog)?;
+    let args = exec::args::parse_args(&program.funcs[entry], texts)?;
+    let module = Module { program, entry };
+    let cfg = PassConfig { unroll: group.unroll };
+    let t = tessera_passes::run_pipeline(&module, group.grouping, &cfg, None).map_err(|e| e.to_string())?;
+    Ok((t, args))
+}
+
+fn ret_json(ty: Option<tessera_ir::Type>, v: Option<u64>) -> serde_json::Value {
+    match (ty, v) {
+        (Some(ty), Some(v)) => serde_json::json!({
+            "type": ty.to_string(),
+            "unsigned": v.to_string(),
+            "signed": sext(v, ty.bits()).to_string(),
+        }),
+        _ => serde_json::Value::Null,
+    }
+}
+
+fn ret_text(ty: Option<tessera_ir::Type>, v: Option<u64>) -> String {
+    match (ty, v) {
+        (Some(ty), Some(v)) => format!("{ty} {v} (signed {})", sext(v, ty.bits())),
+        _ => "void".into(),
+    }
+}
+
+fn cmd_prove(
+    prog: &ProgramOpts,
+    group: &GroupOpts,
+    output: &std::path::Path,
+    json: bool,
+    quiet: bool,
+    texts: &[String],
+) -> Result<(), String> {
+    use tessera_passes::prove;
+    let start = std::time::Instant::now();
+    let (m, args) = prepared(prog, group, texts)?;
+    let bar = if quiet {
+        indicatif::ProgressBar::hidden()
+    } else {
+        let b = indicatif::ProgressBar::new_spinner();
+        b.set_style(
+            indicatif::ProgressStyle::with_template("{spinner} {elapsed} proving: {msg}")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
+        );
+        b.enable_steady_tick(std::time::Duration::from_millis(120));
+        b
+    };
+    let progress = |phase: &str| bar.set_message(phase.to_string());
+    let result = prove::prove(&m, group.grouping, &args, &prove::default_params(), &progress);
+    bar.finish_and_clear();
+    let (file, report) = result?;
+    let bytes = file.to_bytes();
+    std::fs::write(output, &bytes).map_err(|e| format!("cannot write {}: {e}", output.display()))?;
+    let prove_ms = start.elapsed().as_secs_f64() * 1e3;
+    // ratios are per instruction of the program as written
+    let (written, _) = load(prog)?;
+    let f = written.funcs.iter().find(|(_, f)| f.name == m.program.funcs[m.entry].name).map(|(id, _)| id);
+    let executed = match f {
+        Some(id) => exec::run(&written, id, &args, &ExecOptions::default()).map_err(|e| e.to_string())?.instructions,
+        None => 0,
+    };
+    let ty = m.program.funcs[m.entry].ret;
+    if json {
+        let obj = serde_json::json!({
+            "return": ret_json(ty, file.header.ret),
+            "instructions": executed,
+            "templates": report.templates,
+            "committed_elements": report.committed_elements,
+            "committed_per_instruction": report.committed_elements as f64 / executed.max(1) as f64,
+            "prove_ms": prove_ms,
+            "phases_ms": report.phases_ms.iter().map(|(k, v)| (k.to_string(), serde_json::json!(v))).collect::<serde_json::Map<_, _>>(),
+            "proof_bytes": bytes.len(),
+        });
+        println!("{obj}");
+    } else {
+        println!("proved: return {}", ret_text(ty, file.header.ret));
+        println!(
+            "{} templates, {} instructions executed, {} committed field elements ({:.2} per instruction)",
+            report.templates.len(),
+            executed,
+            report.committed_elements,
+            report.committed_elements as f64 / executed.max(1) as f64
+        );
+        let phases: Vec<String> = report.phases_ms.iter().map(|(k, v)| format!("{k} {v:.0} ms")).collect();
+        println!("prove: {prove_ms:.0} ms ({})", phases.join(", "));
+        println!("proof: {} bytes written to {}", bytes.len(), output.display());
+    }
+    Ok(())
+}
+
+fn cmd_verify(
+    prog: &ProgramOpts,
+    group: &GroupOpts,
+    proof: &std::path::Path,
+    expect: Option<&str>,
+    json: bool,
+    texts: &[String],
+) -> Result<(), String> {
+    use tessera_passes::prove;
+    let start = std::time::Instant::now();
+    let bytes = std::fs::read(proof).map_err(|e| format!("cannot read {}: {e}", proof.display()))?;
+    let (m, args) = prepared(prog, group, texts)?;
+    let ty = m.program.funcs[m.entry].ret;
+    let outcome = prove::ProofFile::from_bytes(&bytes)
+        .and_then(|file| prove::verify(&m, group.grouping, &args, &file, &prove::default_params()))
+        .and_then(|v| {
+            if let Some(e) = expect {
+                let ty = ty.ok_or("--expect: the entry returns void")?;
+                let want = exec::args::parse_int(e, ty.bits()).map_err(|e| format!("--expect: {e}"))?;
+                if v.ret != Some(want) {
+                    return Err(format!(
+                        "the proven return value {} differs from the expected {}",
+                        ret_text(Some(ty), v.ret),
+                        ret_text(Some(ty), Some(want))
+                    ));
+                }
+            }
+            Ok(v)
+        });
+    let verify_ms = start.elapsed().as_secs_f64() * 1e3;
+    let hex = |b: &[u8]| b.iter().map(|x| format!("{x:02x}")).collect::<String>();
+    match outcome {
+        Ok(v) => {
+            if json {
+                let obj = serde_json::json!({
+                    "valid": true,
+                    "return": ret_json(ty, v.ret),
+                    "buffers": v.buffers.iter().map(|b| hex(b)).collect::<Vec<_>>(),
+                    "verify_ms": verify_ms,
+                });
+                println!("{obj}");
+            } else {
+                println!("valid proof: return {}", ret_text(ty, v.ret));
+                for (i, b) in v.buffers.iter().enumerate() {
+                    println!("buffer {i}: {}", hex(b));
+                }
+                println!("verified in {verify_ms:.0} ms");
+            }
+            Ok(())
+        }
+        Err(e) => {
+            if json {
+                println!("{}", serde_json::json!({"valid": false, "error": e}));
+            }
+            Err(format!("invalid proof: {e}"))
+        }
+    }
 }
 
 fn cmd_dump(
@@ -245,7 +447,8 @@ fn cmd_check(prog: &ProgramOpts, group: &GroupOpts, json: bool, texts: &[String]
     let glue = tessera_passes::glue::check_glue(&t, group.grouping, &args, &tr);
     // Ratios are per instruction of the program as written: if-conversion and unrolling
     // make the transformed program execute more.
-    let written = exec::run(&module.program, module.entry, &args, &ExecOptions::default()).map_err(|e| e.to_string())?;
+    let written =
+        exec::run(&module.program, module.entry, &args, &ExecOptions::default()).map_err(|e| e.to_string())?;
     let executed = written.instructions.max(1);
     let committed = witness::committed_elements(&tr);
     let mut rows = Vec::new();
@@ -255,11 +458,15 @@ fn cmd_check(prog: &ProgramOpts, group: &GroupOpts, json: bool, texts: &[String]
         let status = match (&ck.witness_error, &ck.failure, ck.layered_mismatch) {
             (Some(e), _, _) => format!("witness error: {e}"),
             (None, Some((copy, r)), _) => {
-                let origin = r.origin.and_then(|o| tm.origins.get(o as usize)).map(|o| format!(" from {o}")).unwrap_or_default();
+                let origin =
+                    r.origin.and_then(|o| tm.origins.get(o as usize)).map(|o| format!(" from {o}")).unwrap_or_default();
                 format!("copy {copy}: residual {} ({}) is not zero{origin}", r.node, r.what)
             }
             (None, None, Some((copy, j))) => {
-                format!("copy {copy}: the layered circuit differs from the template at output {j} ({})", tm.output_names()[j])
+                format!(
+                    "copy {copy}: the layered circuit differs from the template at output {j} ({})",
+                    tm.output_names()[j]
+                )
             }
             (None, None, None) => "all residuals zero".to_string(),
         };
@@ -315,9 +522,20 @@ fn cmd_check(prog: &ProgramOpts, group: &GroupOpts, json: bool, texts: &[String]
             committed,
             committed as f64 / executed as f64
         );
-        println!("{:<18} {:>8} {:>6} {:>7} {:>8} {:>7}  status", "template", "copies", "depth", "gates", "live-ins", "advice");
+        println!(
+            "{:<18} {:>8} {:>6} {:>7} {:>8} {:>7}  status",
+            "template", "copies", "depth", "gates", "live-ins", "advice"
+        );
         for (tm, copies, st, lay, status) in &rows {
-            println!("{:<18} {:>8} {:>6} {:>7} {:>8} {:>7}  {status}", tm.name, copies, lay.depth, lay.gates(), st.live_ins, st.advice);
+            println!(
+                "{:<18} {:>8} {:>6} {:>7} {:>8} {:>7}  {status}",
+                tm.name,
+                copies,
+                lay.depth,
+                lay.gates(),
+                st.live_ins,
+                st.advice
+            );
         }
         if tr.poison_inputs > 0 {
             println!("note: {} region input(s) were poison and read as 0", tr.poison_inputs);
@@ -361,16 +579,15 @@ fn cmd_bench(prog: &ProgramOpts, json: bool, texts: &[String]) -> Result<(), Str
     let mut rows = Vec::new();
     for (name, grouping, unroll) in modes {
         let start = std::time::Instant::now();
-        let t = tessera_passes::run_pipeline(&module, grouping, &PassConfig { unroll }, None).map_err(|e| e.to_string())?;
+        let t =
+            tessera_passes::run_pipeline(&module, grouping, &PassConfig { unroll }, None).map_err(|e| e.to_string())?;
         let g = tessera_passes::grouping::group_trace(&t, grouping, &args, &ExecOptions::default())
             .map_err(|e| e.to_string())?;
         rows.push((name, g.stats(), start.elapsed().as_secs_f64() * 1e3));
     }
     if json {
-        let v: Vec<_> = rows
-            .iter()
-            .map(|(n, s, ms)| serde_json::json!({"grouping": n, "stats": s, "milliseconds": ms}))
-            .collect();
+        let v: Vec<_> =
+            rows.iter().map(|(n, s, ms)| serde_json::json!({"grouping": n, "stats": s, "milliseconds": ms})).collect();
         println!("{}", serde_json::Value::Array(v));
         return Ok(());
     }

@@ -35,8 +35,195 @@ fn honest_proofs_verify() {
             let (m, args, file) = proved(name, g);
             let bytes = file.to_bytes();
             let back = ProofFile::from_bytes(&bytes).unwrap();
-            let v = verify(&m, g, &args, &back, &default_params()).unwrap_or_else(|e| panic!("{name} {}: {e}", g.name()));
+            let v =
+                verify(&m, g, &args, &back, &default_params()).unwrap_or_else(|e| panic!("{name} {}: {e}", g.name()));
             eprintln!("{name} {}: {} bytes, ret {:?}", g.name(), bytes.len(), v.ret);
         }
     }
+}
+
+use tessera_passes::prove::{prove_with, Dishonest, Header, Witness};
+use tessera_passes::witness::Trace;
+
+/// Proves `name`'s first run with `d`'s edits and returns the verifier's verdict.
+fn dishonest(name: &str, grouping: Grouping, d: &Dishonest<'_>) -> Result<(), String> {
+    let p = program(name);
+    let m = module(&p, grouping);
+    let args = parse_args(&m.program.funcs[m.entry], &p.runs[0].raw).unwrap();
+    let (file, _) = prove_with(&m, grouping, &args, &default_params(), &|_| {}, d)
+        .unwrap_or_else(|e| panic!("{name}: the dishonest prover could not make a proof: {e}"));
+    let back = ProofFile::from_bytes(&file.to_bytes()).unwrap();
+    verify(&m, grouping, &args, &back, &default_params()).map(|_| ())
+}
+
+fn rejected(name: &str, what: &str, d: &Dishonest<'_>) {
+    for g in [Grouping::Region, Grouping::Block] {
+        match dishonest(name, g, d) {
+            Ok(()) => panic!("{name} {}: a proof with {what} verified", g.name()),
+            Err(e) => eprintln!("{name} {}: {what}: rejected: {e}", g.name()),
+        }
+    }
+}
+
+/// The template with the most copies (a loop body).
+fn busiest(tr: &Trace) -> usize {
+    (0..tr.copies.len()).max_by_key(|&t| tr.copies[t].len()).unwrap()
+}
+
+#[test]
+fn a_changed_live_in_is_rejected() {
+    let edit = |tr: &mut Trace| {
+        let t = busiest(tr);
+        let k = tr.copies[t].len() / 2;
+        let c = &mut tr.copies[t][k];
+        let j = c.inputs.len() - 1;
+        c.inputs[j] ^= 1;
+    };
+    rejected("gcd.c", "a changed live-in", &Dishonest { trace: Some(&edit), ..Default::default() });
+}
+
+#[test]
+fn a_dropped_copy_is_rejected() {
+    let edit = |tr: &mut Trace| {
+        let t = busiest(tr);
+        let k = tr.copies[t].len() / 2;
+        tr.copies[t].remove(k);
+    };
+    rejected("gcd.c", "a dropped copy", &Dishonest { trace: Some(&edit), ..Default::default() });
+}
+
+#[test]
+fn a_duplicated_copy_is_rejected() {
+    let edit = |tr: &mut Trace| {
+        let t = busiest(tr);
+        let c = tr.copies[t][0].clone();
+        tr.copies[t].push(c);
+    };
+    rejected("gcd.c", "a duplicated copy", &Dishonest { trace: Some(&edit), ..Default::default() });
+}
+
+#[test]
+fn swapped_steps_are_rejected() {
+    let edit = |tr: &mut Trace| {
+        let t = busiest(tr);
+        let (a, b) = (tr.copies[t][1].step, tr.copies[t][2].step);
+        tr.copies[t][1].step = b;
+        tr.copies[t][2].step = a;
+    };
+    rejected("gcd.c", "two copies' steps swapped", &Dishonest { trace: Some(&edit), ..Default::default() });
+}
+
+#[test]
+fn a_changed_memory_read_is_rejected() {
+    // fnv1a reads its input buffer byte by byte
+    let edit = |tr: &mut Trace| {
+        let r = tr.memory.iter_mut().find(|r| !r.ev.write).expect("a read");
+        r.ev.value ^= 1;
+        r.ev.old ^= 1;
+    };
+    rejected("fnv1a.c", "a changed memory read", &Dishonest { trace: Some(&edit), ..Default::default() });
+}
+
+#[test]
+fn another_return_value_is_rejected() {
+    let edit = |h: &mut Header| h.ret = h.ret.map(|v| v ^ 1);
+    rejected("gcd.c", "another return value", &Dishonest { header: Some(&edit), ..Default::default() });
+}
+
+#[test]
+fn other_buffer_contents_are_rejected() {
+    // histogram writes its output buffer
+    let edit = |h: &mut Header| {
+        let b = h.buffers.last_mut().unwrap();
+        let flipped = if b.starts_with('0') { "1" } else { "0" };
+        b.replace_range(0..1, flipped);
+    };
+    rejected("histogram.c", "other final buffer contents", &Dishonest { header: Some(&edit), ..Default::default() });
+}
+
+#[test]
+fn a_lie_about_the_final_memory_is_rejected() {
+    // the stack or globals segment: a final byte that no access wrote
+    let edit = |w: &mut Witness<tessera_gkr::Fr>, _: &Header| {
+        let (v, _) = w.finals.first_mut().expect("a committed segment");
+        v[0] += tessera_gkr::Fr::from(1u64);
+    };
+    rejected("crc32.c", "a changed final memory cell", &Dishonest { witness: Some(&edit), ..Default::default() });
+    let edit = |w: &mut Witness<tessera_gkr::Fr>, _: &Header| {
+        let (_, t) = w.finals.first_mut().expect("a committed segment");
+        t[0] += tessera_gkr::Fr::from(1u64);
+    };
+    rejected("crc32.c", "a changed final timestamp", &Dishonest { witness: Some(&edit), ..Default::default() });
+}
+
+#[test]
+fn an_enabled_padding_copy_is_rejected() {
+    // a padding row switched on: enabled = 1, every other input zero
+    let edit = |w: &mut Witness<tessera_gkr::Fr>, h: &Header| {
+        let t =
+            (0..h.copies.len()).find(|&t| !h.copies[t].is_power_of_two()).expect("a template whose copies are padded");
+        let rows = h.copies[t].next_power_of_two() as usize;
+        let width = w.inputs[t].len() / rows;
+        let last = (rows - 1) * width;
+        assert!(w.inputs[t][last..].iter().all(|x| *x == tessera_gkr::Fr::from(0u64)), "a zero padding row");
+        w.inputs[t][last] = tessera_gkr::Fr::from(1u64);
+    };
+    rejected("gcd.c", "an enabled padding copy", &Dishonest { witness: Some(&edit), ..Default::default() });
+}
+
+#[test]
+fn a_changed_committed_input_is_rejected() {
+    let edit = |w: &mut Witness<tessera_gkr::Fr>, _: &Header| {
+        let t = (0..w.inputs.len()).max_by_key(|&t| w.inputs[t].len()).unwrap();
+        let n = w.inputs[t].len();
+        w.inputs[t][n / 2 + 1] += tessera_gkr::Fr::from(1u64);
+    };
+    rejected("gcd.c", "a changed committed input", &Dishonest { witness: Some(&edit), ..Default::default() });
+}
+
+#[test]
+fn a_proof_binds_its_statement_and_every_byte() {
+    let (m, args, file) = proved("histogram.c", Grouping::Region);
+    let params = default_params();
+    assert!(verify(&m, Grouping::Region, &args, &file, &params).is_ok());
+    // other arguments (an input byte, the flag)
+    let p = program("histogram.c");
+    let f = &m.program.funcs[m.entry];
+    let mut other = p.runs[0].raw.clone();
+    other[0] = other[0].replacen("00", "01", 1);
+    let a2 = parse_args(f, &other).unwrap();
+    let e = verify(&m, Grouping::Region, &a2, &file, &params).unwrap_err();
+    eprintln!("other arguments: {e}");
+    let a3 = parse_args(f, &p.runs[1].raw).unwrap();
+    assert!(verify(&m, Grouping::Region, &a3, &file, &params).is_err(), "another flag argument");
+    // another grouping, another program
+    let mb = module(&p, Grouping::Block);
+    assert!(verify(&mb, Grouping::Block, &args, &file, &params).is_err());
+    let (m2, _, _) = proved("gcd.c", Grouping::Region);
+    assert!(verify(&m2, Grouping::Region, &args, &file, &params).is_err());
+    // every byte: flipping any sampled byte of the file makes it unreadable or invalid
+    let bytes = file.to_bytes();
+    let step = (bytes.len() / 97).max(1);
+    let mut positions: Vec<usize> = (0..bytes.len()).step_by(step).collect();
+    positions.extend(0..64.min(bytes.len()));
+    for i in positions {
+        let mut b = bytes.clone();
+        b[i] ^= 0x01;
+        let r = ProofFile::from_bytes(&b).and_then(|f| verify(&m, Grouping::Region, &args, &f, &params));
+        assert!(r.is_err(), "flipping byte {i} of {} left a valid proof", bytes.len());
+    }
+    // truncations and garbage never panic
+    for n in [0, 3, 8, 20, bytes.len() / 2, bytes.len() - 1] {
+        assert!(ProofFile::from_bytes(&bytes[..n]).is_err());
+    }
+    let garbage: Vec<u8> = (0..4096u32).map(|i| (i.wrapping_mul(2654435761) >> 13) as u8).collect();
+    assert!(ProofFile::from_bytes(&garbage).is_err());
+}
+
+#[test]
+fn a_wrong_activity_claim_is_rejected() {
+    let (m, args, mut file) = proved("gcd.c", Grouping::Region);
+    file.proof.actives[0] += tessera_gkr::Fr::from(1u64);
+    let e = verify(&m, Grouping::Region, &args, &file, &default_params()).unwrap_err();
+    assert!(e.contains("template"), "{e}");
 }

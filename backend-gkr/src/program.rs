@@ -52,7 +52,9 @@ use crate::error::{ProveError, VerifyError};
 use crate::mle::{eq_table, evaluate};
 use crate::pcs::{self, Commitment, Opening, PcsParams, PcsProverData};
 use crate::product::{prove_products, verify_products, ProductProof};
-use crate::proof::{dec_commitment, dec_opening, enc_commitment, enc_opening, ProofCodec, ProofKind};
+use crate::proof::{
+    dec_commitment, dec_opening, enc_commitment, enc_opening, ProofCodec, ProofKind,
+};
 use crate::statement::Statement;
 use crate::transcript::Transcript;
 use ark_ff::PrimeField;
@@ -245,7 +247,13 @@ impl<F: PrimeField> System<F> {
         let mut v = Vec::new();
         for (t, ts) in self.templates.iter().enumerate() {
             for (b, bl) in ts.blocks.iter().enumerate() {
-                v.push((Tree::Block { template: t, block: b }, bl.slot_bits + ts.log_copies));
+                v.push((
+                    Tree::Block {
+                        template: t,
+                        block: b,
+                    },
+                    bl.slot_bits + ts.log_copies,
+                ));
             }
         }
         for (s, seg) in self.segments.iter().enumerate() {
@@ -287,7 +295,9 @@ impl<F: PrimeField> System<F> {
             }
         };
         for t in &self.templates {
-            t.circuit.validate().map_err(|e| format!("template {}: {e}", t.name))?;
+            t.circuit
+                .validate()
+                .map_err(|e| format!("template {}: {e}", t.name))?;
             if t.log_copies > 40 {
                 return Err(format!("template {}: 2^{} copies", t.name, t.log_copies));
             }
@@ -299,13 +309,19 @@ impl<F: PrimeField> System<F> {
             };
             if let Some((o, q)) = t.zero_block {
                 if !aligned(o, q) {
-                    return Err(format!("template {}: zero block at {o} of 2^{q} gates", t.name));
+                    return Err(format!(
+                        "template {}: zero block at {o} of 2^{q} gates",
+                        t.name
+                    ));
                 }
             }
             for b in &t.blocks {
                 set_ok(b.set, "a record block")?;
                 if !aligned(b.offset, b.slot_bits + self.set_bits[b.set]) {
-                    return Err(format!("template {}: record block at {} is not aligned", t.name, b.offset));
+                    return Err(format!(
+                        "template {}: record block at {} is not aligned",
+                        t.name, b.offset
+                    ));
                 }
             }
         }
@@ -313,13 +329,21 @@ impl<F: PrimeField> System<F> {
         for seg in &self.segments {
             set_ok(seg.set, "a segment")?;
             if self.set_bits[seg.set] < 2 || seg.log_size > 40 {
-                return Err("a segment needs a multiset of at least 4 fields and at most 2^40 cells".into());
+                return Err(
+                    "a segment needs a multiset of at least 4 fields and at most 2^40 cells".into(),
+                );
             }
             let n = 1usize << seg.log_size;
             if seg.init.len() != n || seg.public_final.as_ref().is_some_and(|v| v.len() != n) {
-                return Err(format!("segment at {:#x}: tables must have {n} cells", seg.base));
+                return Err(format!(
+                    "segment at {:#x}: tables must have {n} cells",
+                    seg.base
+                ));
             }
-            let end = seg.base.checked_add(n as u64).ok_or("segment past the address space")?;
+            let end = seg
+                .base
+                .checked_add(n as u64)
+                .ok_or("segment past the address space")?;
             ranges.push((seg.base, end));
         }
         ranges.sort();
@@ -352,7 +376,12 @@ impl<F: PrimeField> System<F> {
         }
         s.public_fields(b"program/layout", &layout);
         for seg in &self.segments {
-            let head = [u(seg.set), F::from(seg.base), u(seg.log_size), u(seg.public_final.is_some() as usize)];
+            let head = [
+                u(seg.set),
+                F::from(seg.base),
+                u(seg.log_size),
+                u(seg.public_final.is_some() as usize),
+            ];
             s.public_fields(b"program/segment", &head);
             s.public_fields(b"program/segment-init", &seg.init);
             if let Some(v) = &seg.public_final {
@@ -385,7 +414,9 @@ impl<F: PrimeField> System<F> {
                 .init
                 .par_iter()
                 .enumerate()
-                .map(|(i, v)| fingerprint(beta, eqr, &[F::from(seg.base + i as u64), *v, F::zero()]))
+                .map(|(i, v)| {
+                    fingerprint(beta, eqr, &[F::from(seg.base + i as u64), *v, F::zero()])
+                })
                 .product();
             out[seg.set].0 *= p;
         }
@@ -405,8 +436,12 @@ pub fn prove_program<F: PrimeField>(
 ) -> Result<ProgramProof<F>, ProveError> {
     system.check().map_err(ProveError::Program)?;
     let t0 = std::time::Instant::now();
-    if witness.inputs.len() != system.templates.len() || witness.finals.len() != system.segments.len() {
-        return Err(ProveError::Program("the witness does not match the system's shape".into()));
+    if witness.inputs.len() != system.templates.len()
+        || witness.finals.len() != system.segments.len()
+    {
+        return Err(ProveError::Program(
+            "the witness does not match the system's shape".into(),
+        ));
     }
     // 1-2. commit
     let committed: Vec<CommittedInputs<'_, F>> = system
@@ -416,7 +451,10 @@ pub fn prove_program<F: PrimeField>(
         .map(|(t, inputs)| {
             let c = CommittedInputs::commit(&t.circuit, inputs, params)?;
             if c.log_copies() != t.log_copies {
-                return Err(ProveError::Program(format!("template {}: wrong number of copies", t.name)));
+                return Err(ProveError::Program(format!(
+                    "template {}: wrong number of copies",
+                    t.name
+                )));
             }
             Ok(c)
         })
@@ -425,7 +463,10 @@ pub fn prove_program<F: PrimeField>(
     for (seg, (values, ts)) in system.segments.iter().zip(&witness.finals) {
         let n = 1usize << seg.log_size;
         if values.len() != n || ts.len() != n {
-            return Err(ProveError::Program(format!("segment at {:#x}: final tables of the wrong size", seg.base)));
+            return Err(ProveError::Program(format!(
+                "segment at {:#x}: final tables of the wrong size",
+                seg.base
+            )));
         }
         let mut cols = Vec::new();
         if seg.public_final.is_none() {
@@ -441,7 +482,8 @@ pub fn prove_program<F: PrimeField>(
     }
     let statement = system.statement(base, params);
     statement.absorb(transcript);
-    let mut commitments: Vec<Commitment> = committed.iter().map(|c| c.commitment().clone()).collect();
+    let mut commitments: Vec<Commitment> =
+        committed.iter().map(|c| c.commitment().clone()).collect();
     for d in &seg_data {
         commitments.extend(d.iter().map(|(p, _)| p.commitment().clone()));
     }
@@ -470,7 +512,9 @@ pub fn prove_program<F: PrimeField>(
                     let vals = seg.public_final.as_ref().unwrap_or(values);
                     let (beta, eqr) = (&g.beta[seg.set], &g.eqr[seg.set]);
                     (0..1usize << n)
-                        .map(|i| fingerprint(beta, eqr, &[F::from(seg.base + i as u64), vals[i], ts[i]]))
+                        .map(|i| {
+                            fingerprint(beta, eqr, &[F::from(seg.base + i as u64), vals[i], ts[i]])
+                        })
                         .collect()
                 }
             })
@@ -518,8 +562,18 @@ pub fn prove_program<F: PrimeField>(
         segment_openings.push(openings);
     }
     timings.open_ms = elapsed_ms(t0);
-    let segment_commitments = seg_data.iter().map(|d| d.iter().map(|(p, _)| p.commitment().clone()).collect()).collect();
-    Ok(ProgramProof { templates: proofs, segment_commitments, products, actives, segment_evals, segment_openings })
+    let segment_commitments = seg_data
+        .iter()
+        .map(|d| d.iter().map(|(p, _)| p.commitment().clone()).collect())
+        .collect();
+    Ok(ProgramProof {
+        templates: proofs,
+        segment_commitments,
+        products,
+        actives,
+        segment_evals,
+        segment_openings,
+    })
 }
 
 /// The leaves of one record block's tree: `1 + (beta - 1) u_0 - sum_j eq(rho, j) u_j` per
@@ -539,17 +593,20 @@ fn block_leaves<F: PrimeField>(
     let (beta, eqr) = (&g.beta[b.set], &g.eqr[b.set]);
     let slots = 1usize << b.slot_bits;
     let mut leaves = vec![F::zero(); slots << t.log_copies];
-    leaves.par_chunks_mut(slots).enumerate().for_each(|(copy, row)| {
-        for (r, leaf) in row.iter_mut().enumerate() {
-            let at = copy * width + b.offset + (r << fb);
-            let u = &out[at..at + (1 << fb)];
-            let mut acc = F::one() + (*beta - F::one()) * u[0];
-            for (x, w) in u.iter().zip(eqr) {
-                acc -= *x * w;
+    leaves
+        .par_chunks_mut(slots)
+        .enumerate()
+        .for_each(|(copy, row)| {
+            for (r, leaf) in row.iter_mut().enumerate() {
+                let at = copy * width + b.offset + (r << fb);
+                let u = &out[at..at + (1 << fb)];
+                let mut acc = F::one() + (*beta - F::one()) * u[0];
+                for (x, w) in u.iter().zip(eqr) {
+                    acc -= *x * w;
+                }
+                *leaf = acc;
             }
-            *leaf = acc;
-        }
-    });
+        });
     leaves
 }
 
@@ -591,7 +648,11 @@ pub fn verify_program<F: PrimeField>(
     params: &PcsParams,
     transcript: &mut Transcript,
 ) -> Result<(), VerifyError> {
-    let shape = |what, expected, found| VerifyError::Shape { what, expected, found };
+    let shape = |what, expected, found| VerifyError::Shape {
+        what,
+        expected,
+        found,
+    };
     system.check().map_err(VerifyError::Glue)?;
     params.check().map_err(VerifyError::InsecureParams)?;
     let nt = system.templates.len();
@@ -630,19 +691,35 @@ pub fn verify_program<F: PrimeField>(
     }
     let columns: usize = system.segments.iter().map(System::columns).sum();
     if proof.segment_evals.len() != columns {
-        return Err(shape("segment column evaluations", columns, proof.segment_evals.len()));
+        return Err(shape(
+            "segment column evaluations",
+            columns,
+            proof.segment_evals.len(),
+        ));
     }
     let blocks: usize = system.templates.iter().map(|t| t.blocks.len()).sum();
     if proof.actives.len() != blocks {
-        return Err(shape("record block activity claims", blocks, proof.actives.len()));
+        return Err(shape(
+            "record block activity claims",
+            blocks,
+            proof.actives.len(),
+        ));
     }
     let batches = system.batches();
     if proof.products.len() != batches.len() {
-        return Err(shape("product batches", batches.len(), proof.products.len()));
+        return Err(shape(
+            "product batches",
+            batches.len(),
+            proof.products.len(),
+        ));
     }
     let statement = system.statement(base, params);
     statement.absorb(transcript);
-    let mut commitments: Vec<Commitment> = proof.templates.iter().map(|p| p.commitment.clone()).collect();
+    let mut commitments: Vec<Commitment> = proof
+        .templates
+        .iter()
+        .map(|p| p.commitment.clone())
+        .collect();
     for cs in &proof.segment_commitments {
         commitments.extend(cs.iter().cloned());
     }
@@ -697,10 +774,12 @@ pub fn verify_program<F: PrimeField>(
             claims.push(Claim::new(it.next().expect("A point"), a));
             claims.push(Claim::new(it.next().expect("V point"), v_rho));
         }
-        verify_committed(&t.circuit, t.log_copies, params, tp, &claims, transcript).map_err(|e| VerifyError::InTemplate {
-            template: t.name.clone(),
-            error: Box::new(e),
-        })?;
+        verify_committed(&t.circuit, t.log_copies, params, tp, &claims, transcript).map_err(
+            |e| VerifyError::InTemplate {
+                template: t.name.clone(),
+                error: Box::new(e),
+            },
+        )?;
     }
     let mut eval_index = 0;
     for (s, seg) in system.segments.iter().enumerate() {
@@ -726,7 +805,11 @@ pub fn verify_program<F: PrimeField>(
                 seg.base
             )));
         }
-        for ((c, v), o) in proof.segment_commitments[s].iter().zip(evals).zip(&proof.segment_openings[s]) {
+        for ((c, v), o) in proof.segment_commitments[s]
+            .iter()
+            .zip(evals)
+            .zip(&proof.segment_openings[s])
+        {
             pcs::verify(params, c, &Claim::new(z.clone(), *v), o, transcript)?;
         }
     }
@@ -796,7 +879,14 @@ impl<F: PrimeField> ProofCodec for ProgramProof<F> {
             }
             segment_openings.push(os);
         }
-        Ok(ProgramProof { templates, segment_commitments, products, actives, segment_evals, segment_openings })
+        Ok(ProgramProof {
+            templates,
+            segment_commitments,
+            products,
+            actives,
+            segment_evals,
+            segment_openings,
+        })
     }
 }
 
@@ -812,10 +902,20 @@ impl<F: PrimeField> fmt::Display for ProgramProof<F> {
             self.to_bytes().len()
         )?;
         for (i, t) in self.templates.iter().enumerate() {
-            writeln!(f, "  template {i}: {} GKR layer(s), inputs over {} variables", t.gkr.layers.len(), t.commitment.num_vars())?;
+            writeln!(
+                f,
+                "  template {i}: {} GKR layer(s), inputs over {} variables",
+                t.gkr.layers.len(),
+                t.commitment.num_vars()
+            )?;
         }
         for (i, p) in self.products.iter().enumerate() {
-            writeln!(f, "  batch {i}: {} tree(s) of 2^{} leaves", p.products.len(), p.layers.len())?;
+            writeln!(
+                f,
+                "  batch {i}: {} tree(s) of 2^{} leaves",
+                p.products.len(),
+                p.layers.len()
+            )?;
         }
         Ok(())
     }

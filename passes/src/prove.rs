@@ -36,10 +36,10 @@ use rayon::prelude::*;
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Instant;
-use tessera_gkr::program::{PublicRecord, RecordBlock, Segment, Side, TemplateSpec, Witness};
+pub use tessera_gkr::program::Witness;
+use tessera_gkr::program::{PublicRecord, RecordBlock, Segment, Side, TemplateSpec};
 use tessera_gkr::{
-    prove_program, verify_program, Fr, PcsParams, ProgramProof, ProofCodec, Statement, System, Transcript,
-    VerifyError,
+    prove_program, verify_program, Fr, PcsParams, ProgramProof, ProofCodec, Statement, System, Transcript, VerifyError,
 };
 use tessera_ir::exec::{Arg, ExecOptions, Memory, ARG_BASE, GLOBAL_BASE, STACK_BASE};
 
@@ -94,12 +94,16 @@ impl Products<'_> {
     }
 }
 
+/// A block before placement: its multiset and side (`None`: the zero block), slot bits and
+/// contents.
+type Pending = (Option<(usize, Side)>, usize, Vec<Option<Node>>);
+
 /// The glue layout of `t` with `state_bits` field bits for state records.
 pub fn glue_template(t: &Template, state_bits: usize) -> GlueTemplate {
     let mut template = t.clone();
     let mut p = Products { t: &mut template, cache: HashMap::new() };
     // (set, side, slot bits, contents); contents are per slot, 2^set_bits each
-    let mut blocks: Vec<(Option<(usize, Side)>, usize, Vec<Option<Node>>)> = Vec::new();
+    let mut blocks: Vec<Pending> = Vec::new();
     if !t.residuals.is_empty() {
         let q = ceil_log2(t.residuals.len());
         let mut v: Vec<Option<Node>> = t.residuals.iter().map(|r| Some(r.node)).collect();
@@ -220,7 +224,7 @@ fn hex(b: &[u8]) -> String {
 }
 
 fn unhex(s: &str) -> Result<Vec<u8>, String> {
-    if s.len() % 2 != 0 || !s.bytes().all(|c| c.is_ascii_hexdigit()) {
+    if !s.len().is_multiple_of(2) || !s.bytes().all(|c| c.is_ascii_hexdigit()) {
         return Err("a claimed buffer is not hex".into());
     }
     (0..s.len()).step_by(2).map(|i| u8::from_str_radix(&s[i..i + 2], 16).map_err(|e| e.to_string())).collect()
@@ -353,12 +357,7 @@ fn build(m: &Module, templates: Vec<Template>, args: &[Arg], h: &Header) -> Resu
         PublicRecord { set: STATE_SET, side: Side::Produced, fields: init },
         PublicRecord { set: STATE_SET, side: Side::Consumed, fields: fin },
     ];
-    let system = System {
-        set_bits: vec![sb, MEMORY_BITS],
-        templates: specs,
-        segments: segments(m, args, h)?,
-        records,
-    };
+    let system = System { set_bits: vec![sb, MEMORY_BITS], templates: specs, segments: segments(m, args, h)?, records };
     system.check()?;
     Ok(Built { glue, system, layered })
 }
@@ -402,6 +401,29 @@ pub fn prove(
     params: &PcsParams,
     progress: &dyn Fn(&str),
 ) -> Result<(ProofFile, ProveReport), String> {
+    prove_with(m, grouping, args, params, progress, &Dishonest::default())
+}
+
+/// A dishonest prover, for tests: edits applied to the trace (before the header and the
+/// witness are computed from it), to the header (the claims), and to the witness (before
+/// it is committed). The proof is then made as usual; a sound verifier rejects it.
+#[derive(Default)]
+#[allow(clippy::type_complexity)]
+pub struct Dishonest<'a> {
+    pub trace: Option<&'a dyn Fn(&mut Trace)>,
+    pub header: Option<&'a dyn Fn(&mut Header)>,
+    pub witness: Option<&'a dyn Fn(&mut Witness<Fr>, &Header)>,
+}
+
+/// [`prove`], with a [`Dishonest`] prover's edits.
+pub fn prove_with(
+    m: &Module,
+    grouping: Grouping,
+    args: &[Arg],
+    params: &PcsParams,
+    progress: &dyn Fn(&str),
+    dishonest: &Dishonest<'_>,
+) -> Result<(ProofFile, ProveReport), String> {
     if grouping == Grouping::Opcode {
         return Err("prove: opcode grouping carries register-machine records, which the glue does not prove yet; use --grouping block or region".into());
     }
@@ -409,9 +431,15 @@ pub fn prove(
     progress("trace");
     let t0 = Instant::now();
     let range: Arc<dyn RangeCheck> = lower::default_range_check();
-    let tr = witness::trace(m, grouping, args, &ExecOptions::default(), &range).map_err(|e| e.to_string())?;
+    let mut tr = witness::trace(m, grouping, args, &ExecOptions::default(), &range).map_err(|e| e.to_string())?;
+    if let Some(edit) = dishonest.trace {
+        edit(&mut tr);
+    }
     phases.push(("trace", ms(t0)));
-    let header = header_of(m, grouping, &tr)?;
+    let mut header = header_of(m, grouping, &tr)?;
+    if let Some(edit) = dishonest.header {
+        edit(&mut header);
+    }
     let built = build(m, tr.templates.clone(), args, &header)?;
     progress("witness");
     let t0 = Instant::now();
@@ -432,9 +460,18 @@ pub fn prove(
     let base = base_statement(m, grouping, args, &header);
     let mut transcript = Transcript::new(DOMAIN);
     let mut timings = tessera_gkr::program::Timings::default();
-    let proof = prove_program(&built.system, Witness { inputs, finals }, &base, params, &mut transcript, &mut timings)
+    let mut w = Witness { inputs, finals };
+    if let Some(edit) = dishonest.witness {
+        edit(&mut w, &header);
+    }
+    let proof = prove_program(&built.system, w, &base, params, &mut transcript, &mut timings)
         .map_err(|e| format!("prove: {e}"))?;
-    phases.extend([("commit", timings.commit_ms), ("gkr", timings.gkr_ms), ("glue", timings.glue_ms), ("open", timings.open_ms)]);
+    phases.extend([
+        ("commit", timings.commit_ms),
+        ("gkr", timings.gkr_ms),
+        ("glue", timings.glue_ms),
+        ("open", timings.open_ms),
+    ]);
     let file = ProofFile { header, proof };
     let templates = built
         .glue
@@ -543,7 +580,9 @@ pub fn verify(
         return Err(format!("the proof is for {} grouping, not {}", h.grouping, grouping.name()));
     }
     match (&f.ret, h.ret) {
-        (Some(_), None) | (None, Some(_)) => return Err("the claimed return value does not fit the entry's type".into()),
+        (Some(_), None) | (None, Some(_)) => {
+            return Err("the claimed return value does not fit the entry's type".into())
+        }
         (Some(ty), Some(v)) if v & !ty.mask() != 0 => {
             return Err(format!("the claimed return value {v} does not fit in {ty}"));
         }
@@ -556,7 +595,8 @@ pub fn verify(
     let built = build(m, templates, args, h)?;
     let base = base_statement(m, grouping, args, h);
     let mut transcript = Transcript::new(DOMAIN);
-    verify_program(&built.system, &file.proof, &base, params, &mut transcript).map_err(|e: VerifyError| e.to_string())?;
+    verify_program(&built.system, &file.proof, &base, params, &mut transcript)
+        .map_err(|e: VerifyError| e.to_string())?;
     let buffers = h.buffers.iter().map(|b| unhex(b)).collect::<Result<_, _>>()?;
     Ok(Verified { ret: h.ret, buffers, steps: h.steps })
 }
