@@ -28,18 +28,86 @@ fn proved(name: &str, grouping: Grouping) -> (Module, Vec<Arg>, ProofFile) {
     (m, args, file)
 }
 
+/// Every testdata program, first run line, in region and block grouping: the proof verifies
+/// and proves the return value and buffers the interpreter computes on the program as
+/// written (which tests/differential.rs checks against native execution).
 #[test]
-fn honest_proofs_verify() {
-    for name in ["gcd.c", "fnv1a.c"] {
+fn honest_proofs_verify_on_every_program() {
+    let mut failures = Vec::new();
+    for p in accepted_programs() {
+        let (ir, entry) = load_program(&p.path, &p.entry.name, &FrontendOptions::default()).unwrap();
+        let args = parse_args(&ir.funcs[entry], &p.runs[0].raw).unwrap();
+        let native = tessera_ir::exec::run(&ir, entry, &args, &Default::default()).unwrap();
         for g in [Grouping::Region, Grouping::Block] {
-            let (m, args, file) = proved(name, g);
-            let bytes = file.to_bytes();
-            let back = ProofFile::from_bytes(&bytes).unwrap();
-            let v =
-                verify(&m, g, &args, &back, &default_params()).unwrap_or_else(|e| panic!("{name} {}: {e}", g.name()));
-            eprintln!("{name} {}: {} bytes, ret {:?}", g.name(), bytes.len(), v.ret);
+            let m = module(&p, g);
+            let r = prove(&m, g, &args, &default_params(), &|_| {}).and_then(|(file, _)| {
+                let back = ProofFile::from_bytes(&file.to_bytes())?;
+                verify(&m, g, &args, &back, &default_params())
+            });
+            match r {
+                Ok(v) => {
+                    let want = native.ret.map(|(_, v)| v.unwrap_or(0));
+                    if v.ret != want || v.buffers != native.buffers {
+                        failures.push(format!("{} {}: proved {:?} {:?}, ran {want:?} {:?}", p.name(), g.name(), v.ret, v.buffers, native.buffers));
+                    }
+                }
+                Err(e) => failures.push(format!("{} {}: {e}", p.name(), g.name())),
+            }
         }
     }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn opcode_grouping_is_refused_clearly() {
+    let p = program("gcd.c");
+    let m = module(&p, Grouping::Opcode);
+    let args = parse_args(&m.program.funcs[m.entry], &p.runs[0].raw).unwrap();
+    let e = prove(&m, Grouping::Opcode, &args, &default_params(), &|_| {}).unwrap_err();
+    assert!(e.contains("opcode"), "{e}");
+}
+
+#[test]
+fn the_cli_proves_and_verifies() {
+    let dir = std::env::temp_dir().join(format!("tessera-prove-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let proof = dir.join("h.proof");
+    let prog = testdata_dir().join("histogram.c");
+    let run = program("histogram.c").runs[0].raw.clone();
+    let bin = env!("CARGO_BIN_EXE_tessera");
+    let out = std::process::Command::new(bin)
+        .args(["prove", prog.to_str().unwrap(), "--entry", "histogram", "--json", "-o", proof.to_str().unwrap(), "--"])
+        .args(&run)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let j: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    for k in ["return", "instructions", "templates", "committed_elements", "committed_per_instruction", "prove_ms", "phases_ms", "proof_bytes"] {
+        assert!(j.get(k).is_some(), "prove --json lacks {k}: {j}");
+    }
+    assert!(j["templates"][0]["gates_per_copy"].as_u64().unwrap() > 0);
+    let verify = |extra: &[&str], run: &[String]| {
+        std::process::Command::new(bin)
+            .args(["verify", prog.to_str().unwrap(), "--entry", "histogram", "--json", "--proof", proof.to_str().unwrap()])
+            .args(extra)
+            .arg("--")
+            .args(run)
+            .output()
+            .unwrap()
+    };
+    let ok = verify(&[], &run);
+    assert!(ok.status.success(), "{}", String::from_utf8_lossy(&ok.stderr));
+    let j: serde_json::Value = serde_json::from_slice(&ok.stdout).unwrap();
+    assert_eq!(j["valid"], true);
+    assert_eq!(j["buffers"][1], "01010101010000000000000000000004");
+    let mut other = run.clone();
+    other[3] = "0".into();
+    let bad = verify(&[], &other);
+    assert!(!bad.status.success());
+    let j: serde_json::Value = serde_json::from_slice(&bad.stdout).unwrap();
+    assert_eq!(j["valid"], false);
+    assert!(j["error"].as_str().unwrap().len() > 5);
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 use tessera_passes::prove::{prove_with, Dishonest, Header, Witness};
