@@ -20,3 +20,10 @@ echo
 echo "== tessera check testdata/collatz_branches.c --entry collatz_hash -- 27"
 echo "   (every class lowered to an arithmetic template; every copy's witness satisfies it)"
 $T check testdata/collatz_branches.c --entry collatz_hash -- 27
+echo
+echo "== tessera prove testdata/collatz_branches.c --entry collatz_hash -o target/collatz.proof -- 27"
+echo "   (the whole run proven: GKR per template, grand products for the glue)"
+$T prove testdata/collatz_branches.c --entry collatz_hash -o target/collatz.proof --quiet -- 27
+echo
+echo "== tessera verify testdata/collatz_branches.c --entry collatz_hash --proof target/collatz.proof -- 27"
+$T verify testdata/collatz_branches.c --entry collatz_hash --proof target/collatz.proof -- 27
