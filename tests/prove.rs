@@ -38,7 +38,7 @@ fn honest_proofs_verify_on_every_program() {
         let (ir, entry) = load_program(&p.path, &p.entry.name, &FrontendOptions::default()).unwrap();
         let args = parse_args(&ir.funcs[entry], &p.runs[0].raw).unwrap();
         let native = tessera_ir::exec::run(&ir, entry, &args, &Default::default()).unwrap();
-        for g in [Grouping::Region, Grouping::Block] {
+        for g in [Grouping::Region, Grouping::Block, Grouping::Opcode] {
             let m = module(&p, g);
             let r = prove(&m, g, &args, &default_params(), &|_| {}).and_then(|(file, _)| {
                 let back = ProofFile::from_bytes(&file.to_bytes())?;
@@ -48,7 +48,14 @@ fn honest_proofs_verify_on_every_program() {
                 Ok(v) => {
                     let want = native.ret.map(|(_, v)| v.unwrap_or(0));
                     if v.ret != want || v.buffers != native.buffers {
-                        failures.push(format!("{} {}: proved {:?} {:?}, ran {want:?} {:?}", p.name(), g.name(), v.ret, v.buffers, native.buffers));
+                        failures.push(format!(
+                            "{} {}: proved {:?} {:?}, ran {want:?} {:?}",
+                            p.name(),
+                            g.name(),
+                            v.ret,
+                            v.buffers,
+                            native.buffers
+                        ));
                     }
                 }
                 Err(e) => failures.push(format!("{} {}: {e}", p.name(), g.name())),
@@ -56,15 +63,6 @@ fn honest_proofs_verify_on_every_program() {
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
-}
-
-#[test]
-fn opcode_grouping_is_refused_clearly() {
-    let p = program("gcd.c");
-    let m = module(&p, Grouping::Opcode);
-    let args = parse_args(&m.program.funcs[m.entry], &p.runs[0].raw).unwrap();
-    let e = prove(&m, Grouping::Opcode, &args, &default_params(), &|_| {}).unwrap_err();
-    assert!(e.contains("opcode"), "{e}");
 }
 
 #[test]
@@ -82,13 +80,30 @@ fn the_cli_proves_and_verifies() {
         .unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let j: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    for k in ["return", "instructions", "templates", "committed_elements", "committed_per_instruction", "prove_ms", "phases_ms", "proof_bytes"] {
+    for k in [
+        "return",
+        "instructions",
+        "templates",
+        "committed_elements",
+        "committed_per_instruction",
+        "prove_ms",
+        "phases_ms",
+        "proof_bytes",
+    ] {
         assert!(j.get(k).is_some(), "prove --json lacks {k}: {j}");
     }
     assert!(j["templates"][0]["gates_per_copy"].as_u64().unwrap() > 0);
     let verify = |extra: &[&str], run: &[String]| {
         std::process::Command::new(bin)
-            .args(["verify", prog.to_str().unwrap(), "--entry", "histogram", "--json", "--proof", proof.to_str().unwrap()])
+            .args([
+                "verify",
+                prog.to_str().unwrap(),
+                "--entry",
+                "histogram",
+                "--json",
+                "--proof",
+                proof.to_str().unwrap(),
+            ])
             .args(extra)
             .arg("--")
             .args(run)
@@ -111,7 +126,7 @@ fn the_cli_proves_and_verifies() {
 }
 
 use tessera_passes::prove::{prove_with, Dishonest, Header, Witness};
-use tessera_passes::witness::Trace;
+use tessera_passes::witness::{CellKind, Trace};
 
 /// Proves `name`'s first run with `d`'s edits and returns the verifier's verdict.
 fn dishonest(name: &str, grouping: Grouping, d: &Dishonest<'_>) -> Result<(), String> {
@@ -125,7 +140,7 @@ fn dishonest(name: &str, grouping: Grouping, d: &Dishonest<'_>) -> Result<(), St
 }
 
 fn rejected(name: &str, what: &str, d: &Dishonest<'_>) {
-    for g in [Grouping::Region, Grouping::Block] {
+    for g in [Grouping::Region, Grouping::Block, Grouping::Opcode] {
         match dishonest(name, g, d) {
             Ok(()) => panic!("{name} {}: a proof with {what} verified", g.name()),
             Err(e) => eprintln!("{name} {}: {what}: rejected: {e}", g.name()),
@@ -185,7 +200,7 @@ fn swapped_steps_are_rejected() {
 fn a_changed_memory_read_is_rejected() {
     // fnv1a reads its input buffer byte by byte
     let edit = |tr: &mut Trace| {
-        let r = tr.memory.iter_mut().find(|r| !r.ev.write).expect("a read");
+        let r = tr.memory.iter_mut().find(|r| !r.ev.write && r.kind == CellKind::Bytes).expect("a read");
         r.ev.value ^= 1;
         r.ev.old ^= 1;
     };
@@ -294,4 +309,36 @@ fn a_wrong_activity_claim_is_rejected() {
     file.proof.actives[0] += tessera_gkr::Fr::from(1u64);
     let e = verify(&m, Grouping::Region, &args, &file, &default_params()).unwrap_err();
     assert!(e.contains("template"), "{e}");
+}
+
+/// Opcode grouping's register machine: a register read that returns another value, a copy
+/// that claims another pc, and a write to another register are each rejected.
+#[test]
+fn the_register_machine_is_bound() {
+    let prove_opcode = |d: &Dishonest<'_>| dishonest("gcd.c", Grouping::Opcode, d);
+    // a write that claims the register held something else before
+    let edit = |tr: &mut Trace| {
+        let r = tr.memory.iter_mut().find(|r| r.ev.write && r.kind == CellKind::Register).expect("a register write");
+        r.ev.old ^= 1;
+    };
+    let e = prove_opcode(&Dishonest { trace: Some(&edit), ..Default::default() }).unwrap_err();
+    eprintln!("a changed register before a write: {e}");
+    // pc is input 3 of every non-alloca opcode template (after enabled, step, member)
+    let edit = |tr: &mut Trace| {
+        let t = busiest(tr);
+        tr.copies[t][1].inputs[0] += 1;
+    };
+    let e = prove_opcode(&Dishonest { trace: Some(&edit), ..Default::default() }).unwrap_err();
+    eprintln!("another pc: {e}");
+    // a phi that writes its value into another register
+    let edit = |tr: &mut Trace| {
+        use tessera_passes::template::InputKind;
+        let t = tr.templates.iter().position(|t| t.name.starts_with("phi")).expect("a phi template");
+        let live: Vec<&InputKind> =
+            tr.templates[t].inputs.iter().filter(|k| matches!(k, InputKind::LiveIn(_))).collect();
+        let j = live.iter().position(|k| matches!(k, InputKind::LiveIn(n) if n == "result.reg")).unwrap();
+        tr.copies[t][0].inputs[j] += 1;
+    };
+    let e = prove_opcode(&Dishonest { trace: Some(&edit), ..Default::default() }).unwrap_err();
+    eprintln!("a write to another register: {e}");
 }

@@ -26,10 +26,12 @@
 //! the template, merged with its other claims by GKR.
 //!
 //! A memory segment of `2^k` cells at `base` contributes the initial records
-//! `(base + i, init_i, 0)` (public: the verifier multiplies their fingerprints itself) on
-//! the produced side and the final records `(base + i, v_i, t_i)` on the consumed side; the
-//! final values `v` (unless public) and timestamps `t` are committed, and the final tree's
-//! leaf claim is checked against their openings. Every address appears once in each.
+//! `(base + i, init_i, 0)` on the produced side and the final records `(base + i, v_i, t_i)`
+//! on the consumed side, each as a product tree. The initial tree's leaves are public: the
+//! verifier checks its leaf claim against the MLE of `i -> base + i` and of the initial
+//! values (`O(k)` for a zero segment). The final values `v` (unless public) and timestamps
+//! `t` are committed, and the final tree's leaf claim is checked against their openings.
+//! Every address appears once in each.
 //!
 //! # Transcript order
 //!
@@ -116,8 +118,9 @@ pub struct Segment<F> {
     pub base: u64,
     /// `log2` of the number of cells.
     pub log_size: usize,
-    /// Initial values (public), one per cell.
-    pub init: Vec<F>,
+    /// Initial values (public), one per cell; `None`: all zero (the stack), which costs the
+    /// verifier nothing per cell.
+    pub init: Option<Vec<F>>,
     /// Final values when they are public (output buffers); otherwise committed.
     pub public_final: Option<Vec<F>>,
 }
@@ -198,6 +201,7 @@ fn elapsed_ms(t: std::time::Instant) -> f64 {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Tree {
     Block { template: usize, block: usize },
+    Init { segment: usize },
     Final { segment: usize },
 }
 
@@ -257,6 +261,7 @@ impl<F: PrimeField> System<F> {
             }
         }
         for (s, seg) in self.segments.iter().enumerate() {
+            v.push((Tree::Init { segment: s }, seg.log_size));
             v.push((Tree::Final { segment: s }, seg.log_size));
         }
         v
@@ -334,7 +339,9 @@ impl<F: PrimeField> System<F> {
                 );
             }
             let n = 1usize << seg.log_size;
-            if seg.init.len() != n || seg.public_final.as_ref().is_some_and(|v| v.len() != n) {
+            if seg.init.as_ref().is_some_and(|v| v.len() != n)
+                || seg.public_final.as_ref().is_some_and(|v| v.len() != n)
+            {
                 return Err(format!(
                     "segment at {:#x}: tables must have {n} cells",
                     seg.base
@@ -380,10 +387,13 @@ impl<F: PrimeField> System<F> {
                 u(seg.set),
                 F::from(seg.base),
                 u(seg.log_size),
+                u(seg.init.is_some() as usize),
                 u(seg.public_final.is_some() as usize),
             ];
             s.public_fields(b"program/segment", &head);
-            s.public_fields(b"program/segment-init", &seg.init);
+            if let Some(v) = &seg.init {
+                s.public_fields(b"program/segment-init", v);
+            }
             if let Some(v) = &seg.public_final {
                 s.public_fields(b"program/segment-final", v);
             }
@@ -397,8 +407,8 @@ impl<F: PrimeField> System<F> {
         s
     }
 
-    /// Product of the public records' and the initial cells' fingerprints, per multiset and
-    /// side: `(produced, consumed)`.
+    /// Product of the public records' fingerprints, per multiset and side:
+    /// `(produced, consumed)`.
     fn public_products(&self, g: &Glue<F>) -> Vec<(F, F)> {
         let mut out = vec![(F::one(), F::one()); self.set_bits.len()];
         for r in &self.records {
@@ -407,18 +417,6 @@ impl<F: PrimeField> System<F> {
                 Side::Produced => out[r.set].0 *= fp,
                 Side::Consumed => out[r.set].1 *= fp,
             }
-        }
-        for seg in &self.segments {
-            let (beta, eqr) = (&g.beta[seg.set], &g.eqr[seg.set]);
-            let p: F = seg
-                .init
-                .par_iter()
-                .enumerate()
-                .map(|(i, v)| {
-                    fingerprint(beta, eqr, &[F::from(seg.base + i as u64), *v, F::zero()])
-                })
-                .product();
-            out[seg.set].0 *= p;
         }
         out
     }
@@ -506,6 +504,17 @@ pub fn prove_program<F: PrimeField>(
                 Tree::Block { template, block } => {
                     block_leaves(system, &committed[template], template, block, &g)
                 }
+                Tree::Init { segment } => {
+                    let seg = &system.segments[segment];
+                    let (beta, eqr) = (&g.beta[seg.set], &g.eqr[seg.set]);
+                    (0..1usize << n)
+                        .into_par_iter()
+                        .map(|i| {
+                            let v = seg.init.as_ref().map_or(F::zero(), |v| v[i]);
+                            fingerprint(beta, eqr, &[F::from(seg.base + i as u64), v, F::zero()])
+                        })
+                        .collect()
+                }
                 Tree::Final { segment } => {
                     let seg = &system.segments[segment];
                     let (values, ts) = &witness.finals[segment];
@@ -549,8 +558,8 @@ pub fn prove_program<F: PrimeField>(
     let mut segment_evals = Vec::new();
     let mut segment_openings = Vec::new();
     for d in &seg_data {
-        let z = &leaf_points[tree_index];
-        tree_index += 1;
+        let z = &leaf_points[tree_index + 1];
+        tree_index += 2;
         let mut evals = Vec::new();
         let mut openings = Vec::new();
         for (data, col) in d {
@@ -741,6 +750,7 @@ pub fn verify_program<F: PrimeField>(
                     let b = &system.templates[template].blocks[block];
                     (b.set, b.side)
                 }
+                Tree::Init { segment } => (system.segments[segment].set, Side::Produced),
                 Tree::Final { segment } => (system.segments[segment].set, Side::Consumed),
             };
             match side {
@@ -783,22 +793,25 @@ pub fn verify_program<F: PrimeField>(
     }
     let mut eval_index = 0;
     for (s, seg) in system.segments.iter().enumerate() {
-        let z = &leaf_points[tree_index];
-        let leaf = leaf_values[tree_index];
-        tree_index += 1;
+        let (zi, init_leaf) = (&leaf_points[tree_index], leaf_values[tree_index]);
+        let z = &leaf_points[tree_index + 1];
+        let leaf = leaf_values[tree_index + 1];
+        tree_index += 2;
         let evals = &proof.segment_evals[eval_index..eval_index + System::columns(seg)];
         eval_index += evals.len();
         let (value, ts) = match &seg.public_final {
             Some(v) => (evaluate(v, z), evals[0]),
             None => (evals[0], evals[1]),
         };
-        // the MLE of i -> base + i
-        let mut addr = F::from(seg.base);
-        let mut pow = F::one();
-        for zj in z {
-            addr += pow * zj;
-            pow.double_in_place();
+        let (beta, eqr) = (&g.beta[seg.set], &g.eqr[seg.set]);
+        let init = seg.init.as_ref().map_or(F::zero(), |v| evaluate(v, zi));
+        if fingerprint(beta, eqr, &[address_mle(seg.base, zi), init, F::zero()]) != init_leaf {
+            return Err(VerifyError::Glue(format!(
+                "segment at {:#x}: the initial cells do not match their product tree",
+                seg.base
+            )));
         }
+        let addr = address_mle(seg.base, z);
         if fingerprint(&g.beta[seg.set], &g.eqr[seg.set], &[addr, value, ts]) != leaf {
             return Err(VerifyError::Glue(format!(
                 "segment at {:#x}: the final cells do not match their product tree",
@@ -814,6 +827,17 @@ pub fn verify_program<F: PrimeField>(
         }
     }
     Ok(())
+}
+
+/// The MLE of `i -> base + i` at `z`.
+fn address_mle<F: PrimeField>(base: u64, z: &[F]) -> F {
+    let mut addr = F::from(base);
+    let mut pow = F::one();
+    for zj in z {
+        addr += pow * zj;
+        pow.double_in_place();
+    }
+    addr
 }
 
 impl<F: PrimeField> ProofCodec for ProgramProof<F> {
@@ -848,32 +872,32 @@ impl<F: PrimeField> ProofCodec for ProgramProof<F> {
 
     fn decode(r: &mut Reader<'_>) -> Result<Self, VerifyError> {
         let n = r.count(8, "template proofs")?;
-        let mut templates = Vec::with_capacity(n);
+        let mut templates = Vec::new();
         for _ in 0..n {
             templates.push(CommittedProof::decode(r)?);
         }
         let n = r.count(8, "segments")?;
-        let mut segment_commitments = Vec::with_capacity(n);
+        let mut segment_commitments = Vec::new();
         for _ in 0..n {
             let k = r.count(37, "segment columns")?;
-            let mut cs = Vec::with_capacity(k);
+            let mut cs = Vec::new();
             for _ in 0..k {
                 cs.push(dec_commitment(r)?);
             }
             segment_commitments.push(cs);
         }
         let n = r.count(8, "product batches")?;
-        let mut products = Vec::with_capacity(n);
+        let mut products = Vec::new();
         for _ in 0..n {
             products.push(ProductProof::decode(r)?);
         }
         let actives = r.fields("activity claims")?;
         let segment_evals = r.fields("segment evaluations")?;
         let n = r.count(8, "segment openings")?;
-        let mut segment_openings = Vec::with_capacity(n);
+        let mut segment_openings = Vec::new();
         for _ in 0..n {
             let k = r.count(1, "segment column openings")?;
-            let mut os = Vec::with_capacity(k);
+            let mut os = Vec::new();
             for _ in 0..k {
                 os.push(dec_opening(r)?);
             }

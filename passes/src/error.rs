@@ -22,6 +22,9 @@ pub enum PassError {
     /// Layering a template failed (an internal error).
     #[error("{0}")]
     Layer(#[from] crate::layer::LayerError),
+    /// The opcode machine's trace is inconsistent with its layout (an internal error).
+    #[error("opcode trace: {0}")]
+    Witness(String),
     /// Internal: a pass left IR that does not verify.
     #[error("internal error: the IR after pass '{pass}' does not verify:\n{errors}")]
     Verify { pass: &'static str, errors: VerifierErrors },

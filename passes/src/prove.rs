@@ -28,10 +28,11 @@
 use crate::canon::Classes;
 use crate::glue::initial_record;
 use crate::layer::{layer_outputs, LayerError, Layered};
+use crate::lower::opcode::{Machine, REG_BASE, ROM_BASE};
 use crate::lower::{self, RangeCheck};
 use crate::pass::{Grouping, Module};
 use crate::template::{Node, Op, Template, EXIT_TAG};
-use crate::witness::{self, witness_table, Trace};
+use crate::witness::{self, witness_table_with, CellKind, Trace};
 use rayon::prelude::*;
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -224,8 +225,8 @@ fn hex(b: &[u8]) -> String {
 }
 
 fn unhex(s: &str) -> Result<Vec<u8>, String> {
-    if !s.len().is_multiple_of(2) || !s.bytes().all(|c| c.is_ascii_hexdigit()) {
-        return Err("a claimed buffer is not hex".into());
+    if !s.len().is_multiple_of(2) || !s.bytes().all(|c| matches!(c, b'0'..=b'9' | b'a'..=b'f')) {
+        return Err("a claimed buffer is not lower-case hex".into());
     }
     (0..s.len()).step_by(2).map(|i| u8::from_str_radix(&s[i..i + 2], 16).map_err(|e| e.to_string())).collect()
 }
@@ -287,7 +288,7 @@ fn segments(m: &Module, args: &[Arg], h: &Header) -> Result<Vec<Segment<Fr>>, St
         for (a, b) in cells {
             init[(a - GLOBAL_BASE) as usize] = Fr::from(b as u64);
         }
-        segs.push(Segment { set: MEMORY_SET, base: GLOBAL_BASE, log_size: log, init, public_final: None });
+        segs.push(Segment { set: MEMORY_SET, base: GLOBAL_BASE, log_size: log, init: Some(init), public_final: None });
     }
     let mut am = Memory::new(&m.program);
     let mut bufs = Vec::new();
@@ -314,23 +315,66 @@ fn segments(m: &Module, args: &[Arg], h: &Header) -> Result<Vec<Segment<Fr>>, St
                 fin[o + k] = Fr::from(y as u64);
             }
         }
-        segs.push(Segment { set: MEMORY_SET, base: ARG_BASE, log_size: log, init, public_final: Some(fin) });
+        segs.push(Segment {
+            set: MEMORY_SET,
+            base: ARG_BASE,
+            log_size: log,
+            init: Some(init),
+            public_final: Some(fin),
+        });
     }
     if let Some(k) = h.log_stack {
         if k > MAX_LOG_STACK {
             return Err(format!("the proof claims a stack of 2^{k} bytes (at most 2^{MAX_LOG_STACK})"));
         }
-        let init = vec![Fr::from(0u64); 1 << k];
-        segs.push(Segment { set: MEMORY_SET, base: STACK_BASE, log_size: k as usize, init, public_final: None });
+        segs.push(Segment { set: MEMORY_SET, base: STACK_BASE, log_size: k as usize, init: None, public_final: None });
     }
     Ok(segs)
 }
 
-fn build(m: &Module, templates: Vec<Template>, args: &[Arg], h: &Header) -> Result<Built, String> {
+/// The entry's parameters as the interpreter passes them (buffers at their addresses).
+fn param_values(m: &Module, args: &[Arg]) -> Vec<u64> {
+    let f = &m.program.funcs[m.entry];
+    let mut mem = Memory::new(&m.program);
+    args.iter()
+        .enumerate()
+        .map(|(i, a)| match a {
+            Arg::Int(v) => v & f.ty(f.params[i]).mask(),
+            Arg::Buffer(b) => mem.add_arg_buffer(i, b.clone()),
+        })
+        .collect()
+}
+
+/// The opcode machine's ROM (public, read only) and registers (parameters initialised).
+fn machine_segments(m: &Module, machine: &Machine, args: &[Arg]) -> Vec<Segment<Fr>> {
+    let f = &m.program.funcs[m.entry];
+    let rom: Vec<Fr> = machine.rom().into_iter().map(Fr::from).collect();
+    let log = ceil_log2(rom.len());
+    let mut rom = rom;
+    rom.resize(1 << log, Fr::from(0u64));
+    let log_regs = ceil_log2(machine.registers);
+    let mut regs = vec![Fr::from(0u64); 1 << log_regs];
+    for (&p, v) in f.params.iter().zip(param_values(m, args)) {
+        regs[tessera_ir::entity::EntityRef::index(p)] = Fr::from(v);
+    }
+    vec![
+        Segment { set: MEMORY_SET, base: ROM_BASE, log_size: log, init: Some(rom.clone()), public_final: Some(rom) },
+        Segment { set: MEMORY_SET, base: REG_BASE, log_size: log_regs, init: Some(regs), public_final: None },
+    ]
+}
+
+fn build(m: &Module, grouping: Grouping, templates: Vec<Template>, args: &[Arg], h: &Header) -> Result<Built, String> {
     if h.copies.len() != templates.len() {
         return Err(format!("the proof has {} templates; the program has {}", h.copies.len(), templates.len()));
     }
-    let init = initial_record(m, args);
+    let machine = (grouping == Grouping::Opcode).then(|| {
+        let f = &m.program.funcs[m.entry];
+        Machine::new(&m.program, f, &Classes::compute(&m.program, f))
+    });
+    let init = match &machine {
+        Some(mc) => vec![Fr::from(mc.entry_pc), Fr::from(0u64), Fr::from(STACK_BASE)],
+        None => initial_record(m, args),
+    };
     let sb = state_bits(&templates, init.len());
     let glue: Vec<GlueTemplate> = templates.par_iter().map(|t| glue_template(t, sb)).collect();
     let layered: Vec<Layered<Fr>> = glue
@@ -357,7 +401,11 @@ fn build(m: &Module, templates: Vec<Template>, args: &[Arg], h: &Header) -> Resu
         PublicRecord { set: STATE_SET, side: Side::Produced, fields: init },
         PublicRecord { set: STATE_SET, side: Side::Consumed, fields: fin },
     ];
-    let system = System { set_bits: vec![sb, MEMORY_BITS], templates: specs, segments: segments(m, args, h)?, records };
+    let mut segs = segments(m, args, h)?;
+    if let Some(mc) = &machine {
+        segs.extend(machine_segments(m, mc, args));
+    }
+    let system = System { set_bits: vec![sb, MEMORY_BITS], templates: specs, segments: segs, records };
     system.check()?;
     Ok(Built { glue, system, layered })
 }
@@ -415,7 +463,14 @@ pub struct Dishonest<'a> {
     pub witness: Option<&'a dyn Fn(&mut Witness<Fr>, &Header)>,
 }
 
-/// [`prove`], with a [`Dishonest`] prover's edits.
+impl Dishonest<'_> {
+    fn is_dishonest(&self) -> bool {
+        self.trace.is_some() || self.header.is_some() || self.witness.is_some()
+    }
+}
+
+/// [`prove`], with a [`Dishonest`] prover's edits (its witness is computed leniently:
+/// advice that cannot be computed from a tampered trace is filled in anyway).
 pub fn prove_with(
     m: &Module,
     grouping: Grouping,
@@ -424,9 +479,6 @@ pub fn prove_with(
     progress: &dyn Fn(&str),
     dishonest: &Dishonest<'_>,
 ) -> Result<(ProofFile, ProveReport), String> {
-    if grouping == Grouping::Opcode {
-        return Err("prove: opcode grouping carries register-machine records, which the glue does not prove yet; use --grouping block or region".into());
-    }
     let mut phases = Vec::new();
     progress("trace");
     let t0 = Instant::now();
@@ -440,7 +492,7 @@ pub fn prove_with(
     if let Some(edit) = dishonest.header {
         edit(&mut header);
     }
-    let built = build(m, tr.templates.clone(), args, &header)?;
+    let built = build(m, grouping, tr.templates.clone(), args, &header)?;
     progress("witness");
     let t0 = Instant::now();
     let inputs: Vec<Vec<Fr>> = tr
@@ -449,7 +501,8 @@ pub fn prove_with(
         .zip(&tr.copies)
         .zip(&built.layered)
         .map(|((t, c), l)| {
-            let table = witness_table::<Fr>(t, c, &tr.memory).map_err(|e| e.to_string())?;
+            let table =
+                witness_table_with::<Fr>(t, c, &tr.memory, dishonest.is_dishonest()).map_err(|e| e.to_string())?;
             Ok(pad_rows(table, t.num_inputs(), l.circuit.input_width))
         })
         .collect::<Result<_, String>>()?;
@@ -528,21 +581,41 @@ fn pad_rows(table: Vec<Fr>, w: usize, width: usize) -> Vec<Fr> {
 
 /// Each segment's final bytes and timestamps: the last access to every cell.
 fn final_memory(system: &System<Fr>, tr: &Trace) -> Vec<(Vec<Fr>, Vec<Fr>)> {
-    let mut last: HashMap<u64, (u64, u8)> = HashMap::new();
+    // per cell its latest (ts, value); ROM cells keep their value (None)
+    let mut last: HashMap<u64, (u64, Option<u64>)> = HashMap::new();
+    let mut put = |addr: u64, ts: u64, v: Option<u64>| {
+        let e = last.entry(addr).or_insert((0, None));
+        if ts >= e.0 {
+            *e = (ts, v.or(e.1));
+        }
+    };
     for r in &tr.memory {
-        for k in 0..r.ev.len as u64 {
-            last.insert(r.ev.addr + k, (r.ts, (r.ev.value >> (8 * k)) as u8));
+        match r.kind {
+            CellKind::Bytes => {
+                for k in 0..r.ev.len as u64 {
+                    put(r.ev.addr + k, r.ts, Some((r.ev.value >> (8 * k)) & 0xff));
+                }
+            }
+            CellKind::Register => put(r.ev.addr, r.ts, Some(r.ev.value)),
+            CellKind::Rom => {
+                for k in 0..r.ev.len as u64 {
+                    put(r.ev.addr + k, r.ts, None);
+                }
+            }
         }
     }
     system
         .segments
         .iter()
         .map(|s| {
-            let mut v = s.init.clone();
-            let mut t = vec![Fr::from(0u64); v.len()];
+            let n = 1usize << s.log_size;
+            let mut v = s.init.clone().unwrap_or_else(|| vec![Fr::from(0u64); n]);
+            let mut t = vec![Fr::from(0u64); n];
             for (i, (vi, ti)) in v.iter_mut().zip(t.iter_mut()).enumerate() {
                 if let Some(&(ts, b)) = last.get(&(s.base + i as u64)) {
-                    *vi = Fr::from(b as u64);
+                    if let Some(b) = b {
+                        *vi = Fr::from(b);
+                    }
                     *ti = Fr::from(ts);
                 }
             }
@@ -568,9 +641,6 @@ pub fn verify(
     file: &ProofFile,
     params: &PcsParams,
 ) -> Result<Verified, String> {
-    if grouping == Grouping::Opcode {
-        return Err("opcode grouping is not proven yet".into());
-    }
     let h = &file.header;
     let f = &m.program.funcs[m.entry];
     if h.entry != f.name {
@@ -588,11 +658,9 @@ pub fn verify(
         }
         _ => {}
     }
-    let classes = Classes::compute(&m.program, f);
     let range: Arc<dyn RangeCheck> = lower::default_range_check();
-    let regions = lower::lower_classes(&m.program, f, &classes, &range).map_err(|e| e.to_string())?;
-    let templates: Vec<Template> = regions.into_iter().map(|r| r.template).collect();
-    let built = build(m, templates, args, h)?;
+    let templates = lower::lower_module(m, grouping, &range).map_err(|e| e.to_string())?;
+    let built = build(m, grouping, templates, args, h)?;
     let base = base_statement(m, grouping, args, h);
     let mut transcript = Transcript::new(DOMAIN);
     verify_program(&built.system, &file.proof, &base, params, &mut transcript)

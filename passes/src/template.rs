@@ -97,6 +97,9 @@ pub enum HintSource {
     /// The timestamp of the previous access to byte `byte` of memory access `access`
     /// (0 when the cell was never accessed: its initial value).
     MemTsPrev { access: u32, byte: u8 },
+    /// The whole value before memory access `access` (a register cell of opcode grouping,
+    /// which holds a value, not a byte).
+    MemWord { access: u32 },
 }
 
 /// How the witness generator computes one advice input.
@@ -387,6 +390,7 @@ impl Template {
                     }
                     HintSource::Inverse(n) => format!("advice inverse({n})"),
                     HintSource::MemOld { access, byte } => format!("advice {} of mem{access}.byte{byte}", h.what),
+                    HintSource::MemWord { access } => format!("advice {} of mem{access}", h.what),
                     HintSource::MemTsPrev { access, byte } => {
                         format!("advice {} of mem{access}.byte{byte}", h.what)
                     }

@@ -23,8 +23,22 @@ use tessera_ir::{Block, Function, InstKind, ValueDef};
 pub struct MemRecord {
     pub ev: MemEvent,
     pub ts: u64,
-    /// Per byte: the timestamp of the previous access to that cell (0: none).
+    /// Per byte: the timestamp of the previous access to that cell (0: none). Register and
+    /// ROM accesses use entry 0 for all their cells.
     pub ts_prev: [u64; 8],
+    pub kind: CellKind,
+}
+
+/// What a memory record's cells are.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum CellKind {
+    /// `ev.len` bytes of program memory.
+    #[default]
+    Bytes,
+    /// One register of the opcode machine, holding the whole value.
+    Register,
+    /// `ev.len` cells of one ROM entry of the opcode machine (read together).
+    Rom,
 }
 
 /// One copy of a template: its step, member, live-in values and memory accesses.
@@ -143,7 +157,7 @@ impl Observer for Recorder<'_> {
             let a = ev.addr.wrapping_add(k as u64);
             *slot = self.last.insert(a, ts).unwrap_or(0);
         }
-        self.memory.push(MemRecord { ev: *ev, ts, ts_prev });
+        self.memory.push(MemRecord { ev: *ev, ts, ts_prev, kind: CellKind::Bytes });
     }
 }
 
@@ -216,14 +230,18 @@ pub fn trace(
         let templates = regions.into_iter().map(|r| r.template).collect();
         return Ok(Trace { templates, copies, memory, outcome, poison_inputs });
     }
-    opcode_trace(m, &classes, &regions, copies, memory, outcome, poison_inputs, range)
+    opcode_trace(m, args, &classes, &regions, copies, memory, outcome, poison_inputs, range)
 }
 
-/// Opcode grouping: every executed instruction is one copy of its opcode's template; its
-/// operands come from evaluating the block's template on the block's copy.
+/// Opcode grouping: every executed instruction is one copy of its opcode's template (a
+/// phi: of its edge's pc); operand and result values come from evaluating the block's
+/// template on the block's copy. Each copy's records are its ROM fetch, its register reads,
+/// its memory accesses and its register write, with timestamps replayed in time order (a
+/// phi reads in its predecessor's terminator step; see [`lower::opcode`]).
 #[allow(clippy::too_many_arguments)]
 fn opcode_trace(
     m: &Module,
+    args: &[Arg],
     classes: &Classes,
     regions: &[RegionTemplate],
     block_copies: Vec<Vec<CopyTrace>>,
@@ -232,62 +250,172 @@ fn opcode_trace(
     poison_inputs: u64,
     range: &Arc<dyn RangeCheck>,
 ) -> Result<Trace, PassError> {
+    use crate::lower::opcode::{Machine, Src, PHI_READ_SLOT, REG_BASE, ROM_BASE, WRITE_SLOT};
     use tessera_gkr::Fr;
     let f = &m.program.funcs[m.entry];
-    let (keys, templates) = lower::lower_opcodes(&m.program, f, classes, range)?;
+    let machine = Machine::new(&m.program, f, classes);
+    let templates: Vec<Template> = machine
+        .key_pc
+        .iter()
+        .map(|&pc| lower::lower_opcode(&m.program, f, &machine, pc, range))
+        .collect::<Result<_, _>>()?;
     let maps = event_map(f);
-    let mut copies: Vec<Vec<CopyTrace>> = vec![Vec::new(); templates.len()];
-    let mut all: Vec<(u64, usize, CopyTrace)> = Vec::new();
-    for (c, cl) in classes.classes.iter().enumerate() {
-        let rt = &regions[c];
-        let consts = rt.template.constants::<Fr>();
-        let per: Vec<Vec<(u64, usize, CopyTrace)>> = block_copies[c]
-            .par_iter()
-            .map_init(Walk::default, |wk, ct| {
-                let mem = &memory[ct.mem.0 as usize..ct.mem.1 as usize];
-                // Lenient: only the values are read; ts advice differs in opcode numbering.
-                if walk_into(&rt.template, &consts, ct, mem, true, wk).is_err() {
-                    wk.values.clear();
-                }
-                let vals = &wk.values;
-                let block = cl.members[ct.member as usize].block;
-                let insts = &f.blocks[block].insts;
-                let emap = &maps[&block];
-                let mut out = Vec::with_capacity(insts.len());
-                for (pos, &i) in insts.iter().enumerate() {
-                    let key = lower::opcode_key(f, i);
-                    let t = keys[&key];
-                    let nodes = &rt.insts[pos];
-                    let mut inputs: Vec<u128> = Vec::new();
-                    if matches!(f.insts[i].kind, InstKind::Alloca { .. }) {
-                        inputs.push(nodes.sp.map(|n| to_u128(&vals[n.0 as usize]).unwrap_or(0)).unwrap_or(0));
-                    }
-                    for n in &nodes.operands {
-                        inputs.push(vals.get(n.0 as usize).and_then(to_u128).unwrap_or(0));
-                    }
-                    inputs.extend(lower::immediates(f, i).into_iter().map(|x| x as u128));
-                    let (lo, hi) = {
-                        let first = emap.iter().position(|&(p, _)| p == pos as u32);
-                        let count = emap.iter().filter(|&&(p, _)| p == pos as u32).count();
-                        match first {
-                            Some(s) => (ct.mem.0 + s as u32, ct.mem.0 + (s + count) as u32),
-                            None => (ct.mem.0, ct.mem.0),
-                        }
-                    };
-                    let step = ct.first_inst + pos as u64;
-                    out.push((step, t, CopyTrace { step, member: 0, inputs, mem: (lo, hi), first_inst: step }));
-                }
-                out
-            })
-            .collect();
-        all.extend(per.into_iter().flatten().map(|x| (x.0, x.1, x.2)));
+    let has_sp =
+        f.layout.iter().flat_map(|&b| &f.blocks[b].insts).any(|&i| matches!(f.insts[i].kind, InstKind::Alloca { .. }));
+    // block copies in run order, each with its predecessor
+    let mut order: Vec<(u64, usize, usize)> = Vec::new();
+    for (c, cs) in block_copies.iter().enumerate() {
+        order.extend(cs.iter().enumerate().map(|(k, ct)| (ct.first_inst, c, k)));
     }
-    // Copies in run order; the recorder's memory timestamps use the same instruction steps.
-    all.sort_by_key(|x| x.0);
-    for (_, t, ct) in all {
+    order.sort_unstable();
+    let block_of = |c: usize, k: usize| classes.classes[c].members[block_copies[c][k].member as usize].block;
+    let preds: Vec<Option<Block>> =
+        (0..order.len()).map(|n| n.checked_sub(1).map(|p| block_of(order[p].1, order[p].2))).collect();
+    // One instruction copy: (template, copy, events); events carry ts, no ts_prev yet.
+    type Pending = (usize, CopyTrace, Vec<MemRecord>);
+    let ev = |write: bool, addr: u64, len: u8, value: u64, ts: u64, kind: CellKind| MemRecord {
+        ev: MemEvent { write, addr, len, value, old: value },
+        ts,
+        ts_prev: [0; 8],
+        kind,
+    };
+    let per: Vec<Vec<Pending>> = order
+        .par_iter()
+        .zip(&preds)
+        .map_init(Walk::default, |wk, (&(_, c, k), pred)| -> Result<Vec<Pending>, String> {
+            let ct = &block_copies[c][k];
+            let rt = &regions[c];
+            let consts = rt.template.constants::<Fr>();
+            let mem = &memory[ct.mem.0 as usize..ct.mem.1 as usize];
+            // Lenient: only the values are read; ts advice differs in opcode numbering.
+            if walk_into(&rt.template, &consts, ct, mem, true, wk).is_err() {
+                wk.values.clear();
+            }
+            let vals = &wk.values;
+            let val = |n: Option<Node>| n.and_then(|n| vals.get(n.0 as usize)).and_then(to_u128).unwrap_or(0) as u64;
+            let block = classes.classes[c].members[ct.member as usize].block;
+            let insts = &f.blocks[block].insts;
+            let emap = &maps[&block];
+            let mut out = Vec::with_capacity(insts.len());
+            let mut phi_index = 0usize;
+            for (pos, &i) in insts.iter().enumerate() {
+                let is_phi = matches!(f.insts[i].kind, InstKind::Phi { .. });
+                let pc = if is_phi {
+                    let pcs = pred.and_then(|p| machine.phi_pc.get(&(p, block)));
+                    let pc = pcs.and_then(|v| v.get(phi_index)).copied();
+                    phi_index += 1;
+                    pc.ok_or_else(|| format!("a phi of block {block:?} entered from no known edge"))?
+                } else {
+                    machine.inst_pc[&i]
+                };
+                let x = machine.fetch(pc).ok_or("a pc without a ROM entry")?;
+                let nodes = &rt.insts[pos];
+                let step = ct.first_inst + pos as u64;
+                let mut inputs: Vec<u128> = Vec::new();
+                if has_sp {
+                    // a phi's is the block's (no allocation comes before a phi)
+                    let sp = rt.insts[pos..].iter().find_map(|n| n.sp);
+                    inputs.push(val(sp) as u128);
+                }
+                inputs.push(pc as u128);
+                let operand_vals: Vec<u64> = if is_phi {
+                    vec![val(nodes.result)]
+                } else {
+                    nodes.operands.iter().map(|&n| val(Some(n))).collect()
+                };
+                inputs.extend(operand_vals.iter().map(|&v| v as u128));
+                for o in &x.operands {
+                    match *o {
+                        Src::Reg(r) => inputs.extend([0, r as u128]),
+                        Src::Const(v) => inputs.extend([1, v as u128]),
+                    }
+                }
+                inputs.extend(x.result.map(|r| r as u128));
+                inputs.extend(x.imms.iter().map(|&v| v as u128));
+                inputs.extend(x.next_pc.map(|v| v as u128));
+                let mut events = Vec::new();
+                let base = step << TS_STEP_SHIFT;
+                let rom = ROM_BASE + pc * machine.entry_cells as u64;
+                events.push(ev(false, rom, x.cells().len() as u8, 0, base + 1, CellKind::Rom));
+                for (k, (o, &v)) in x.operands.iter().zip(&operand_vals).enumerate() {
+                    if let Src::Reg(r) = *o {
+                        let ts = if is_phi {
+                            let q = x.imms[0];
+                            ((step - q - 1) << TS_STEP_SHIFT) + PHI_READ_SLOT + q
+                        } else {
+                            base + 2 + k as u64
+                        };
+                        events.push(ev(false, REG_BASE + r as u64, 1, v, ts, CellKind::Register));
+                    }
+                }
+                let first = emap.iter().position(|&(p, _)| p == pos as u32);
+                let count = emap.iter().filter(|&&(p, _)| p == pos as u32).count();
+                if let Some(s0) = first {
+                    let lo = (ct.mem.0 as usize + s0).min(ct.mem.1 as usize);
+                    let hi = (ct.mem.0 as usize + s0 + count).min(ct.mem.1 as usize);
+                    for (j, r) in memory[lo..hi].iter().enumerate() {
+                        let mut r = *r;
+                        r.ts = base + 2 + x.operands.len() as u64 + j as u64;
+                        events.push(r);
+                    }
+                }
+                if let Some(r) = x.result {
+                    let v = if is_phi { operand_vals[0] } else { val(nodes.result) };
+                    events.push(ev(true, REG_BASE + r as u64, 1, v, base + WRITE_SLOT, CellKind::Register));
+                }
+                let t = x.key;
+                out.push((t, CopyTrace { step, member: 0, inputs, mem: (0, 0), first_inst: step }, events));
+            }
+            Ok(out)
+        })
+        .collect::<Result<_, String>>()
+        .map_err(PassError::Witness)?;
+    // replay in time order: previous timestamps, and a write's old register value
+    let mut all: Vec<Pending> = per.into_iter().flatten().collect();
+    let mut refs: Vec<(u64, usize, usize)> = Vec::new();
+    for (n, (_, _, evs)) in all.iter().enumerate() {
+        refs.extend(evs.iter().enumerate().map(|(j, e)| (e.ts, n, j)));
+    }
+    refs.sort_unstable();
+    let mut regs: HashMap<u64, u64> = HashMap::new();
+    {
+        let mut mem = exec::Memory::new(&m.program);
+        for (i, a) in args.iter().enumerate() {
+            let v = match a {
+                Arg::Int(v) => v & f.ty(f.params[i]).mask(),
+                Arg::Buffer(b) => mem.add_arg_buffer(i, b.clone()),
+            };
+            regs.insert(REG_BASE + tessera_ir::entity::EntityRef::index(f.params[i]) as u64, v);
+        }
+    }
+    let mut last: HashMap<u64, u64> = HashMap::new();
+    for (_, n, j) in refs {
+        let e = &mut all[n].2[j];
+        match e.kind {
+            CellKind::Bytes => {
+                for k in 0..e.ev.len as usize {
+                    e.ts_prev[k] = last.insert(e.ev.addr + k as u64, e.ts).unwrap_or(0);
+                }
+            }
+            CellKind::Register | CellKind::Rom => {
+                e.ts_prev[0] = last.insert(e.ev.addr, e.ts).unwrap_or(0);
+                if e.kind == CellKind::Register && e.ev.write {
+                    e.ev.old = regs.insert(e.ev.addr, e.ev.value).unwrap_or(0);
+                }
+            }
+        }
+    }
+    // copies in run order, each with its records in its template's access order
+    all.sort_by_key(|x| x.1.step);
+    let mut copies: Vec<Vec<CopyTrace>> = vec![Vec::new(); templates.len()];
+    let mut records = Vec::new();
+    for (t, mut ct, evs) in all {
+        let lo = records.len() as u32;
+        records.extend(evs);
+        ct.mem = (lo, records.len() as u32);
         copies[t].push(ct);
     }
-    Ok(Trace { templates, copies, memory, outcome, poison_inputs })
+    Ok(Trace { templates, copies, memory: records, outcome, poison_inputs })
 }
 
 /// The node values and inputs of one copy (reused from copy to copy).
@@ -359,7 +487,9 @@ pub fn walk_into<F: PrimeField>(
                         F::from(f(&args))
                     }
                     HintSource::Inverse(n) => values[n.0 as usize].inverse().unwrap_or(F::zero()),
-                    HintSource::MemOld { access, byte } | HintSource::MemTsPrev { access, byte } => {
+                    HintSource::MemOld { access, .. }
+                    | HintSource::MemTsPrev { access, .. }
+                    | HintSource::MemWord { access } => {
                         let a = *access as usize;
                         if !assigned[a] {
                             assigned[a] = true;
@@ -386,8 +516,10 @@ pub fn walk_into<F: PrimeField>(
                             Some(e) => {
                                 let r = &mem[e];
                                 match hint.src {
-                                    HintSource::MemOld { .. } => F::from((r.ev.old >> (8 * *byte as u32)) & 0xff),
-                                    _ => F::from(r.ts_prev[*byte as usize]),
+                                    HintSource::MemOld { byte, .. } => F::from((r.ev.old >> (8 * byte as u32)) & 0xff),
+                                    HintSource::MemWord { .. } => F::from(r.ev.old),
+                                    HintSource::MemTsPrev { byte, .. } => F::from(r.ts_prev[byte as usize]),
+                                    HintSource::Compute { .. } | HintSource::Inverse(_) => F::zero(),
                                 }
                             }
                         }
@@ -407,16 +539,22 @@ pub fn walk_into<F: PrimeField>(
 }
 
 /// Walks copy `k` (strictly) with its memory records.
+#[allow(clippy::too_many_arguments)]
 fn walk_copy<F: PrimeField>(
     t: &Template,
     consts: &[F],
     k: usize,
     ct: &CopyTrace,
     memory: &[MemRecord],
+    lenient: bool,
     wk: &mut Walk<F>,
 ) -> Result<(), WitnessError> {
     let mem = &memory[ct.mem.0 as usize..ct.mem.1 as usize];
-    walk_into(t, consts, ct, mem, false, wk).map_err(|what| WitnessError::Bad { template: t.name.clone(), copy: k, what })
+    walk_into(t, consts, ct, mem, lenient, wk).map_err(|what| WitnessError::Bad {
+        template: t.name.clone(),
+        copy: k,
+        what,
+    })
 }
 
 /// The witness table of one template: copy-major inputs of every copy, padded with zero
@@ -426,6 +564,18 @@ pub fn witness_table<F: PrimeField>(
     copies: &[CopyTrace],
     memory: &[MemRecord],
 ) -> Result<Vec<F>, WitnessError> {
+    witness_table_with(t, copies, memory, false)
+}
+
+/// [`witness_table`]; with `lenient`, advice that cannot be computed (a dishonest trace's
+/// negative gap, a missing memory event) is filled with a value anyway, as a malicious
+/// prover would, instead of failing.
+pub fn witness_table_with<F: PrimeField>(
+    t: &Template,
+    copies: &[CopyTrace],
+    memory: &[MemRecord],
+    lenient: bool,
+) -> Result<Vec<F>, WitnessError> {
     let w = t.num_inputs();
     let n = copies.len().max(1).next_power_of_two();
     let mut table = vec![F::zero(); n * w];
@@ -433,7 +583,7 @@ pub fn witness_table<F: PrimeField>(
     table.par_chunks_mut(w).zip(copies.par_iter()).enumerate().try_for_each_init(
         Walk::default,
         |wk, (k, (row, ct))| -> Result<(), WitnessError> {
-            walk_copy(t, &consts, k, ct, memory, wk)?;
+            walk_copy(t, &consts, k, ct, memory, lenient, wk)?;
             row.copy_from_slice(&wk.inputs);
             Ok(())
         },
@@ -515,7 +665,7 @@ pub fn check_template<F: PrimeField>(
         .par_iter()
         .enumerate()
         .map_init(Walk::default, |wk, (k, ct)| {
-            walk_copy(t, &consts, k, ct, memory, wk)?;
+            walk_copy(t, &consts, k, ct, memory, false, wk)?;
             Ok(fault(k, &wk.inputs, &wk.values))
         })
         .find_first(|r: &Result<Option<(usize, CopyFault)>, WitnessError>| !matches!(r, Ok(None)));

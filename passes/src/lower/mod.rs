@@ -100,7 +100,7 @@ pub fn global_addresses(p: &Program) -> Vec<u64> {
     p.globals.keys().map(|g| m.global_addr(g)).collect()
 }
 
-fn uses_alloca(f: &Function) -> bool {
+pub(crate) fn uses_alloca(f: &Function) -> bool {
     f.layout.iter().flat_map(|&b| &f.blocks[b].insts).any(|&i| matches!(f.insts[i].kind, InstKind::Alloca { .. }))
 }
 
