@@ -64,10 +64,8 @@ fn honest_witnesses_satisfy_every_template() {
                         ));
                     }
                 }
-                if g != Grouping::Opcode {
-                    if let Err(e) = check_glue(&m, g, &args, &tr) {
-                        failures.push(format!("{} [{}] {}: {e}", p.name(), run.describe(), g.name()));
-                    }
+                if let Err(e) = check_glue(&m, g, &args, &tr) {
+                    failures.push(format!("{} [{}] {}: {e}", p.name(), run.describe(), g.name()));
                 }
             }
         }

@@ -10,10 +10,14 @@
 //!   last ts)`, over the cells the run touched. Initial bytes are the program's globals, the
 //!   argument buffers, and zero elsewhere.
 //!
-//! The whole-program prover proves these same identities with grand products of
-//! fingerprints; this module is the reference it is tested against, and what `tessera check`
-//! reports. Opcode templates carry register-machine records (operand reads and result
-//! writes), which this state identity does not cover.
+//! - **Opcode grouping** ([`crate::lower::opcode::Machine`]): the state records are the
+//!   machine's `(pc, step, sp)`, and memory includes the ROM (one fetch per instruction) and
+//!   the registers (one read per operand, one write per result), initialised from the
+//!   program and the arguments.
+//!
+//! The whole-program prover ([`crate::prove`]) proves these same identities with grand
+//! products of fingerprints; this module is the reference it is tested against, and what
+//! `tessera check` reports.
 
 use crate::canon::Classes;
 use crate::pass::{Grouping, Module};
@@ -21,6 +25,7 @@ use crate::template::{block_tag, to_u128, Template, EXIT_TAG, STATE_HEADER};
 use crate::witness::{walk_into, Trace, Walk};
 use std::collections::HashMap;
 use tessera_gkr::Fr;
+use crate::lower::opcode::{REG_BASE, ROM_BASE};
 use tessera_ir::exec::{Arg, Memory, STACK_BASE};
 
 /// What the glue check found.
@@ -110,9 +115,11 @@ pub fn initial_record(m: &Module, args: &[Arg]) -> Vec<Fr> {
 /// Checks the state and memory identities of a block- or region-grouped trace of `m` (the
 /// module after the pipeline) run on `args`.
 pub fn check_glue(m: &Module, grouping: Grouping, args: &[Arg], tr: &Trace) -> Result<GlueReport, GlueError> {
-    if grouping == Grouping::Opcode {
-        return Err(GlueError::Grouping("opcode"));
-    }
+    // opcode grouping: the machine's ROM and registers are memory too
+    let machine = (grouping == Grouping::Opcode).then(|| {
+        let f = &m.program.funcs[m.entry];
+        crate::lower::opcode::Machine::new(&m.program, f, &Classes::compute(&m.program, f))
+    });
     let mut state = Multiset::new();
     let mut cells = Multiset::new();
     // Per cell: its last (ts, byte), for the final set.
@@ -129,7 +136,11 @@ pub fn check_glue(m: &Module, grouping: Grouping, args: &[Arg], tr: &Trace) -> R
             add_copy(t, &w.values, &mut state, &mut cells, &mut last, &mut state_records, &mut memory_records);
         }
     }
-    count(&mut state, state_key(initial_record(m, args)), 1);
+    let initial = match &machine {
+        Some(mc) => vec![Fr::from(mc.entry_pc), Fr::from(0u64), Fr::from(STACK_BASE)],
+        None => initial_record(m, args),
+    };
+    count(&mut state, state_key(initial), 1);
     // A poison return (an entry without noundef) is proven as 0, a value poison may take.
     let ret = tr.outcome.ret.map(|(_, v)| v.unwrap_or(0));
     let mut fin = vec![Fr::from(EXIT_TAG as u64), Fr::from(steps), Fr::from(STACK_BASE)];
@@ -138,14 +149,26 @@ pub fn check_glue(m: &Module, grouping: Grouping, args: &[Arg], tr: &Trace) -> R
     state_records += 2;
     // Initial and final cells of everything touched.
     let mut init_mem = Memory::new(&m.program);
+    let mut regs: HashMap<u128, u64> = HashMap::new();
+    let f = &m.program.funcs[m.entry];
     for (i, a) in args.iter().enumerate() {
-        if let Arg::Buffer(b) = a {
-            init_mem.add_arg_buffer(i, b.clone());
-        }
+        let v = match a {
+            Arg::Buffer(b) => init_mem.add_arg_buffer(i, b.clone()),
+            Arg::Int(v) => v & f.ty(f.params[i]).mask(),
+        };
+        let r = tessera_ir::entity::EntityRef::index(f.params[i]) as u128;
+        regs.insert(REG_BASE as u128 + r, v);
     }
+    let rom = machine.as_ref().map(|mc| mc.rom()).unwrap_or_default();
     for (&addr, &(ts, byte)) in &last {
-        let init = init_mem.read(addr as u64, 1).map(|b| b[0]).unwrap_or(0);
-        count(&mut cells, vec![Fr::from(addr), Fr::from(init as u64), Fr::from(0u64)], 1);
+        let init = if machine.is_some() && addr >= REG_BASE as u128 && addr < STACK_BASE as u128 {
+            regs.get(&addr).copied().unwrap_or(0)
+        } else if machine.is_some() && addr >= ROM_BASE as u128 && addr < REG_BASE as u128 {
+            rom.get((addr - ROM_BASE as u128) as usize).copied().unwrap_or(0)
+        } else {
+            init_mem.read(addr as u64, 1).map(|b| b[0] as u64).unwrap_or(0)
+        };
+        count(&mut cells, vec![Fr::from(addr), Fr::from(init), Fr::from(0u64)], 1);
         count(&mut cells, vec![Fr::from(addr), byte, Fr::from(ts)], -1);
         memory_records += 2;
     }
