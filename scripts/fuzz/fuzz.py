@@ -9,6 +9,9 @@ Each seed is classified:
 
   match            tessera's return value is the native checksum
   wrong            tessera returned another value (or poison)
+  check-failed     (--stage check, prove) a template's residual or the glue failed on the run
+  invalid-proof    (--stage prove) proving failed, or the proof did not verify with the
+                   native checksum as --expect
   panic            tessera panicked or died from a signal
   internal         tessera reported an internal error (a bug by its own account)
   trap             tessera stopped with a trap or undefined behaviour the native run did
@@ -69,6 +72,8 @@ CSMITH_OPTIONS = [
 CLASSES = [
     "match",
     "wrong",
+    "check-failed",
+    "invalid-proof",
     "panic",
     "internal",
     "trap",
@@ -78,7 +83,7 @@ CLASSES = [
     "native-failure",
 ]
 
-STAGES_PLANNED = ("check", "prove")
+STAGES = ("run", "check", "prove")
 
 
 def parse_args(argv):
@@ -86,16 +91,20 @@ def parse_args(argv):
         prog="scripts/fuzz.sh",
         description="Differential testing of tessera against native clang-19 on csmith programs.",
         epilog=(
-            "Stages: only `run` (tessera run against the native result) for now; `check` "
-            "(every template's residuals on the run) and `prove` (a proof that verifies) "
-            "will follow. Exit status: 0 when no seed is wrong, panics or hits an internal "
-            "error, 1 otherwise, 2 on a usage error."
+            "Stages: run (tessera run against the native result); check (also every template's "
+            "residuals and the glue on the run); prove (also a proof that verifies and proves the "
+            "native checksum). Exit status: 0 when no seed is wrong, panics, hits an internal "
+            "error, fails check or gives an invalid proof; 1 otherwise; 2 on a usage error."
         ),
     )
     p.add_argument("--count", type=int, default=100, help="number of seeds (default 100)")
     p.add_argument("--seed", type=int, default=1, help="first seed; seeds are S, S+1, ... (default 1)")
     p.add_argument("--seeds", help="comma-separated seeds to run instead of --seed/--count")
-    p.add_argument("--stage", default="run", help="what tessera must agree on: run (check and prove will follow)")
+    p.add_argument("--stage", default="run", choices=STAGES,
+                   help="what tessera must agree on: run (tessera run gives the native checksum), check (also: "
+                        "every template satisfied and the glue identities hold), prove (also: a proof that "
+                        "verifies with --expect <native checksum>)")
+    p.add_argument("--grouping", default="region", help="grouping for check and prove: opcode, block or region")
     p.add_argument("--opt-level", default="O1", help="O0, O1, O2, O3, Os or Oz, for clang and tessera alike (default O1)")
     p.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="seeds run in parallel (default: the number of CPUs)")
     p.add_argument("--out", default=str(ROOT / "fuzz-out"), help="where non-matching seeds go (default fuzz-out/)")
@@ -105,9 +114,6 @@ def parse_args(argv):
     p.add_argument("--native-timeout", type=float, default=5.0, help="limit of one native run in seconds (default 5)")
     p.add_argument("--json", action="store_true", help="print the summary as one JSON object")
     a = p.parse_args(argv)
-    if a.stage != "run":
-        planned = " (planned, not available yet)" if a.stage in STAGES_PLANNED else ""
-        p.error(f"unknown stage '{a.stage}'{planned}: only `run` is available; `check` and `prove` will follow")
     if a.opt_level.lstrip("-") not in ("O0", "O1", "O2", "O3", "Os", "Oz"):
         p.error(f"optimisation level '{a.opt_level}' (expected O0, O1, O2, O3, Os or Oz)")
     a.opt_level = a.opt_level.lstrip("-")
@@ -243,6 +249,55 @@ class Fuzzer:
         res["got"] = int(ret["unsigned"])
         if res["got"] != res["expected"]:
             return done("wrong", "different checksum")
+        if self.a.stage == "run":
+            return done("match")
+        return self.later_stages(prog, d, res, done)
+
+    def stage_cmds(self, prog, proof):
+        common = ["--entry", "tessera_main", "--opt-level", self.a.opt_level, "--grouping", self.a.grouping]
+        check = [str(self.tessera), "check", str(prog), *common, "--json"]
+        prove = [str(self.tessera), "prove", str(prog), *common, "-o", str(proof), "--quiet"]
+        verify = [str(self.tessera), "verify", str(prog), *common, "--proof", str(proof), "--json"]
+        return check, prove, verify
+
+    def later_stages(self, prog, d, res, done):
+        """check: every template satisfied and the glue holds; prove: the proof verifies and
+        proves the native checksum."""
+        check, prove, verify = self.stage_cmds(prog, d / "p.proof")
+        rc, out, err, _ = run(check, self.a.timeout)
+        if rc is None:
+            return done("tessera-timeout", f"check over {self.a.timeout:g} s")
+        if rc < 0 or "panicked at" in err:
+            return done("panic", normalise("check: " + error_line(err)), err[-4000:])
+        try:
+            j = json.loads(out)
+        except ValueError:
+            j = None
+        if j is None:
+            cls, group = classify_error(error_line(err))
+            if cls == "rejected":
+                return done("rejected", "check: " + group, err[-4000:])
+            return done("check-failed", normalise(error_line(err)), err[-4000:])
+        if not j.get("ok"):
+            bad = [t["status"] for t in j.get("templates", []) if not t.get("ok")]
+            what = bad[0] if bad else str(j.get("glue", {}).get("error"))
+            return done("check-failed", normalise(what), out[-4000:])
+        if self.a.stage == "check":
+            return done("match")
+        rc, out, err, _ = run(prove, self.a.timeout)
+        if rc is None:
+            return done("tessera-timeout", f"prove over {self.a.timeout:g} s")
+        if rc != 0:
+            if rc < 0 or "panicked at" in err:
+                return done("panic", normalise("prove: " + error_line(err)), err[-4000:])
+            return done("invalid-proof", normalise("prove: " + error_line(err)), err[-4000:])
+        rc, out, err, _ = run(verify + ["--expect", str(res["expected"]), "--"], self.a.timeout)
+        if rc is None:
+            return done("tessera-timeout", f"verify over {self.a.timeout:g} s")
+        if rc != 0:
+            if rc < 0 or "panicked at" in err:
+                return done("panic", normalise("verify: " + error_line(err)), err[-4000:])
+            return done("invalid-proof", normalise(error_line(err)), out[-2000:] + err[-2000:])
         return done("match")
 
     def keep(self, res, prog):
@@ -267,6 +322,11 @@ class Fuzzer:
             "# tessera",
             " ".join(self.tessera_cmd(kept)),
         ]
+        if self.a.stage != "run":
+            check, prove, verify = self.stage_cmds(kept, d / f"seed-{seed}.proof")
+            lines += [" ".join(check)]
+            if self.a.stage == "prove":
+                lines += [" ".join(prove), " ".join(verify + ["--expect", str(res["expected"]), "--"])]
         if res["detail"]:
             lines += ["", "# output", res["detail"].rstrip()]
         (d / f"seed-{seed}.txt").write_text("\n".join(lines) + "\n")
@@ -334,7 +394,7 @@ def main(argv):
                     print(f"      {len(seeds):>4}  {g or '-'}  [seeds {shown}]")
         if any(counts[c] for c in CLASSES[1:]):
             print(f"non-matching seeds and how to reproduce them: {fz.out}/<class>/seed-<S>.txt")
-    bad = counts["wrong"] + counts["panic"] + counts["internal"]
+    bad = counts["wrong"] + counts["panic"] + counts["internal"] + counts["check-failed"] + counts["invalid-proof"]
     return 1 if bad else 0
 
 
