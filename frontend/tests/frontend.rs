@@ -655,3 +655,17 @@ fn c_flags_reach_clang() {
     let bad = FrontendOptions { defines: vec!["=1".into()], ..FrontendOptions::default() };
     assert!(matches!(load_program(&c, "f", &bad).unwrap_err(), FrontendError::InvalidOption(_)));
 }
+
+#[test]
+fn empty_asm_and_prefetch_are_no_ops() {
+    let p = program("barriers.ll", "barriers");
+    let f = &p.funcs[Func(0)];
+    assert_eq!(kinds(f).len(), 2, "only the add and the ret are left:\n{p}");
+    for entry in ["asm_output", "asm_nonempty"] {
+        let e = err("barriers.ll", entry);
+        let u = e.as_unsupported().unwrap_or_else(|| panic!("{entry}: {e}"));
+        assert!(u.construct.contains("inline assembly"), "{e}");
+        assert_eq!(u.function, entry);
+        assert!(u.block.is_some() && u.instruction.as_deref().is_some_and(|i| i.contains("asm")), "{e}");
+    }
+}
