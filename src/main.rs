@@ -27,14 +27,58 @@ struct Cli {
 /// Options shared by every command that reads a program.
 #[derive(clap::Args, Clone)]
 struct ProgramOpts {
-    /// The program: .c, .rs, .ll or .bc.
-    program: PathBuf,
+    /// The program: one or more .c, .rs, .ll or .bc files, compiled one by one and linked
+    /// with llvm-link-19.
+    #[arg(required = true, num_args = 1..)]
+    programs: Vec<PathBuf>,
     /// The entry function: C name, Rust #[no_mangle] name, or demangled path.
     #[arg(long)]
     entry: String,
     /// Optimisation level for C and Rust sources (O0, O1, O2, O3, Os, Oz).
     #[arg(long, default_value = "O1")]
     opt_level: String,
+    /// C: add a directory to the include search path (clang's -I).
+    #[arg(short = 'I', value_name = "DIR")]
+    include_dir: Vec<PathBuf>,
+    /// C: define a macro, NAME or NAME=VALUE (clang's -D).
+    #[arg(short = 'D', value_name = "MACRO[=VALUE]")]
+    define: Vec<String>,
+    /// C: undefine a macro (clang's -U), after every -D.
+    #[arg(short = 'U', value_name = "MACRO")]
+    undefine: Vec<String>,
+    /// C: include a file before each source (clang's -include).
+    #[arg(long = "include", value_name = "FILE")]
+    include: Vec<PathBuf>,
+    /// C: the language standard, e.g. c11 or gnu17 (clang's -std=).
+    #[arg(long = "std", value_name = "STD")]
+    std: Option<String>,
+    /// Any other clang flag (repeatable; comes before tessera's own flags).
+    #[arg(long = "cflag", value_name = "FLAG", allow_hyphen_values = true)]
+    cflag: Vec<String>,
+    /// Any other rustc flag (repeatable; comes before tessera's own flags).
+    #[arg(long = "rustflag", value_name = "FLAG", allow_hyphen_values = true)]
+    rustflag: Vec<String>,
+}
+
+impl ProgramOpts {
+    fn frontend(&self) -> FrontendOptions {
+        FrontendOptions {
+            opt_level: self.opt_level.clone(),
+            include_dirs: self.include_dir.clone(),
+            defines: self.define.clone(),
+            undefines: self.undefine.clone(),
+            includes: self.include.clone(),
+            std: self.std.clone(),
+            cflags: self.cflag.clone(),
+            rustflags: self.rustflag.clone(),
+            ..FrontendOptions::default()
+        }
+    }
+
+    /// What a proof binds of how the program was compiled: the files' names and every flag.
+    fn fingerprint(&self) -> String {
+        self.frontend().fingerprint(&self.programs)
+    }
 }
 
 #[derive(Subcommand)]
@@ -181,8 +225,7 @@ fn main() -> ExitCode {
 }
 
 fn load(p: &ProgramOpts) -> Result<(tessera_ir::Program, tessera_ir::Func), String> {
-    let opts = FrontendOptions { opt_level: p.opt_level.clone(), ..FrontendOptions::default() };
-    tessera_frontend::load_program(&p.program, &p.entry, &opts).map_err(|e| e.to_string())
+    tessera_frontend::load_programs(&p.programs, &p.entry, &p.frontend()).map_err(|e| e.to_string())
 }
 
 fn dispatch(cli: Cli) -> Result<(), String> {
@@ -292,7 +335,8 @@ fn cmd_prove(
         b
     };
     let progress = |phase: &str| bar.set_message(phase.to_string());
-    let result = prove::prove(&m, group.grouping, &args, &prove::default_params(), &progress);
+    let flags = prog.fingerprint();
+    let result = prove::prove_bound(&m, group.grouping, &args, flags.as_bytes(), &prove::default_params(), &progress);
     bar.finish_and_clear();
     let (file, report) = result?;
     let bytes = file.to_bytes();
@@ -348,7 +392,10 @@ fn cmd_verify(
     let (m, args) = prepared(prog, group, texts)?;
     let ty = m.program.funcs[m.entry].ret;
     let outcome = prove::ProofFile::from_bytes(&bytes)
-        .and_then(|file| prove::verify(&m, group.grouping, &args, &file, &prove::default_params()))
+        .and_then(|file| {
+            let flags = prog.fingerprint();
+            prove::verify_bound(&m, group.grouping, &args, flags.as_bytes(), &file, &prove::default_params())
+        })
         .and_then(|v| {
             if let Some(e) = expect {
                 let ty = ty.ok_or("--expect: the entry returns void")?;

@@ -3,7 +3,7 @@
 
 use crate::error::FrontendError;
 use crate::FrontendOptions;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 /// LLVM IR ready for parsing (text already rewritten for LLVM 19, or bitcode), with the
@@ -58,6 +58,56 @@ const RUSTC_FLAGS: &[&str] = &[
     "llvm-args=-unroll-full-max-count=1",
 ];
 
+/// The LLVM IR of all of `paths`, with the name LLVM's messages give it: one file's own
+/// (see [`load_ir`]), or for several files the output of `llvm-link` on each file's IR. Each
+/// file is parsed and verified on its own first, so an error names the file it is in.
+pub(crate) fn load_linked(
+    paths: &[impl AsRef<Path>],
+    opts: &FrontendOptions,
+) -> Result<(PathBuf, IrSource), FrontendError> {
+    opts.level()?;
+    opts.check_flags()?;
+    let paths: Vec<&Path> = paths.iter().map(|p| p.as_ref()).collect();
+    match paths[..] {
+        [] => Err(FrontendError::InvalidOption("no source file given".into())),
+        [one] => Ok((one.to_path_buf(), load_ir(one, opts)?)),
+        _ => {
+            for p in &paths {
+                check_readable(p)?;
+            }
+            let dir = TempDir::new()?;
+            let mut cmd = Command::new(&opts.llvm_link);
+            // rustc and clang spell the x86-64 triple differently; llvm-link warns about it.
+            cmd.args(["-suppress-warnings", "-S", "-o", "-"]);
+            let mut renames = Vec::new();
+            for (i, p) in paths.iter().enumerate() {
+                let src = load_ir(p, opts)?;
+                crate::llvm::check_module(p, &src)?;
+                let is_bc = src.bytes.starts_with(b"BC\xc0\xde");
+                let name = p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+                let file = dir.0.join(format!("{i}-{name}.{}", if is_bc { "bc" } else { "ll" }));
+                std::fs::write(&file, &src.bytes)
+                    .map_err(|e| FrontendError::Internal(format!("cannot write {}: {e}", file.display())))?;
+                renames.push((file.display().to_string(), p.display().to_string()));
+                cmd.arg(&file);
+            }
+            let label = PathBuf::from(paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(" + "));
+            let text = run_tool(cmd, &opts.llvm_link, &label).map_err(|e| match e {
+                // Name the sources, not the temporary files.
+                FrontendError::ToolFailed { tool, path, status, mut stderr } => {
+                    for (tmp, orig) in &renames {
+                        stderr = stderr.replace(tmp.as_str(), orig);
+                    }
+                    FrontendError::ToolFailed { tool, path, status, stderr }
+                }
+                e => e,
+            })?;
+            let name = format!("{} output for {}", opts.llvm_link, label.display());
+            Ok((label, IrSource { name, bytes: text.into_bytes() }))
+        }
+    }
+}
+
 /// Reads or produces the LLVM IR of `path`, by extension.
 pub(crate) fn load_ir(path: &Path, opts: &FrontendOptions) -> Result<IrSource, FrontendError> {
     check_readable(path)?;
@@ -66,7 +116,23 @@ pub(crate) fn load_ir(path: &Path, opts: &FrontendOptions) -> Result<IrSource, F
         "c" => {
             let level = opts.level()?;
             let mut cmd = Command::new(&opts.clang);
-            // The level first: see `CLANG_FLAGS`.
+            // The user's flags, then the level, then ours: see `CLANG_FLAGS`.
+            cmd.args(&opts.cflags);
+            if let Some(std) = &opts.std {
+                cmd.arg(format!("-std={std}"));
+            }
+            for d in &opts.include_dirs {
+                cmd.arg("-I").arg(d);
+            }
+            for d in &opts.defines {
+                cmd.arg(format!("-D{d}"));
+            }
+            for u in &opts.undefines {
+                cmd.arg(format!("-U{u}"));
+            }
+            for f in &opts.includes {
+                cmd.arg("-include").arg(f);
+            }
             cmd.arg(format!("-{level}")).args(CLANG_FLAGS);
             if level == "O0" {
                 // Without this, -O0 marks every function `optnone` and our passes skip them.
@@ -83,7 +149,8 @@ pub(crate) fn load_ir(path: &Path, opts: &FrontendOptions) -> Result<IrSource, F
             let dir = TempDir::new()?;
             let out = dir.0.join("out.ll");
             let mut cmd = Command::new(&opts.rustc);
-            cmd.arg("-C")
+            cmd.args(&opts.rustflags)
+                .arg("-C")
                 .arg(format!("opt-level={}", rustc_level(level)))
                 .args(RUSTC_FLAGS)
                 .arg("--crate-name")
@@ -124,9 +191,8 @@ fn read(path: &Path) -> Result<Vec<u8>, FrontendError> {
 }
 
 fn run_tool(mut cmd: Command, tool: &str, path: &Path) -> Result<String, FrontendError> {
-    let out = cmd
-        .output()
-        .map_err(|e| FrontendError::ToolNotFound { tool: tool.to_string(), message: e.to_string() })?;
+    let out =
+        cmd.output().map_err(|e| FrontendError::ToolNotFound { tool: tool.to_string(), message: e.to_string() })?;
     if !out.status.success() {
         let status = match out.status.code() {
             Some(c) => format!("exit status {c}"),
@@ -323,9 +389,7 @@ fn rewrite_memory(inner: &str) -> String {
 
 fn starts_with_word(chars: &[char], w: &str) -> bool {
     let n = w.chars().count();
-    chars.len() >= n
-        && chars[..n].iter().copied().eq(w.chars())
-        && chars.get(n).is_none_or(|&c| !is_word(c))
+    chars.len() >= n && chars[..n].iter().copied().eq(w.chars()) && chars.get(n).is_none_or(|&c| !is_word(c))
 }
 
 /// Index just past the parenthesised group starting at `chars[i] == '('`.
@@ -394,7 +458,11 @@ mod tests {
                     let (n, rest) = t.split_at(t.find(|c: char| !c.is_ascii_digit()).unwrap_or(0));
                     !n.is_empty() && rest.starts_with(" x ")
                 });
-                assert!(vector.is_none(), "{file} at {level} has a vector type: <{}", vector.unwrap_or_default().lines().next().unwrap_or(""));
+                assert!(
+                    vector.is_none(),
+                    "{file} at {level} has a vector type: <{}",
+                    vector.unwrap_or_default().lines().next().unwrap_or("")
+                );
                 if level != "O0" {
                     // `four` keeps its loop: one load of the array, not four.
                     let start = text.find("@four(").expect("four is emitted");

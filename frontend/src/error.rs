@@ -24,8 +24,10 @@ pub enum FrontendError {
     #[error("could not run {tool}: {message}")]
     ToolNotFound { tool: String, message: String },
 
-    /// An external tool ran and failed.
-    #[error("{tool} failed ({status}) on {}:\n{stderr}", path.display())]
+    /// An external tool ran and failed. The message's first line says which tool, on which
+    /// file, and its first error; the whole of `stderr` follows when it says more than that
+    /// (a compiler error's source excerpt), not for a bad flag.
+    #[error("{}", tool_failed(tool, path, status, stderr))]
     ToolFailed { tool: String, path: PathBuf, status: String, stderr: String },
 
     /// LLVM could not parse the module; `message` is LLVM's own, with the line.
@@ -63,6 +65,27 @@ pub enum FrontendError {
     /// A bug in tessera (the converted program failed our own verifier, a pass failed, ...).
     #[error("internal error in the frontend: {0}")]
     Internal(String),
+}
+
+fn tool_failed(tool: &str, path: &std::path::Path, status: &str, stderr: &str) -> String {
+    let lines: Vec<&str> = stderr.lines().filter(|l| !l.trim().is_empty()).collect();
+    let Some(first) = lines.iter().position(|l| l.contains("error")) else {
+        return match lines.is_empty() {
+            true => format!("{tool} failed ({status}) on {}", path.display()),
+            false => format!("{tool} failed ({status}) on {}:\n{stderr}", path.display()),
+        };
+    };
+    // clang's driver writes `clang-19: error: ...`; the tool is named already.
+    let summary = lines[first].trim().strip_prefix(&format!("{tool}: ")).unwrap_or(lines[first].trim());
+    let said_more = lines.iter().enumerate().any(|(i, l)| {
+        let l = l.trim();
+        i != first && !l.starts_with("note:") && !(l.ends_with(" generated.") && l.contains("error"))
+    });
+    let mut s = format!("{tool} failed on {}: {summary}", path.display());
+    if said_more {
+        s.push_str(&format!(" ({status}); its output:\n{stderr}"));
+    }
+    s
 }
 
 fn list(names: &[String]) -> String {

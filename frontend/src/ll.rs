@@ -350,6 +350,18 @@ impl<'m> Val<'m> {
         val(unsafe { LLVMGetCalledValue(self.r) })
     }
 
+    /// The template of an inline-assembly value (`""` for `asm("")`); `None` for any other
+    /// value.
+    pub(crate) fn inline_asm_string(self) -> Option<String> {
+        if self.kind() != ValueKind::LLVMInlineAsmValueKind {
+            return None;
+        }
+        let mut len = 0usize;
+        // SAFETY: an inline-asm value; the string lives as long as the value.
+        let p = unsafe { LLVMGetInlineAsmAsmString(self.r, &mut len) };
+        Some(bytes_to_string(p, len))
+    }
+
     /// Number of argument operands of a call.
     pub(crate) fn num_args(self) -> u32 {
         if self.called_value().is_none() {

@@ -2,7 +2,7 @@
 //! Rust program: what converts, what it converts to, and how rejections read.
 
 use std::path::{Path, PathBuf};
-use tessera_frontend::{llvm_ir_text, load_program, FrontendError, FrontendOptions};
+use tessera_frontend::{llvm_ir_text, load_program, load_programs, FrontendError, FrontendOptions};
 use tessera_ir::{BinOp, CastOp, Func, Function, InstKind, Intrinsic, Program, ValueDef};
 
 fn data(name: &str) -> PathBuf {
@@ -585,4 +585,87 @@ fn normalised_llvm_text_is_llvm_19_and_deterministic() {
     let p = temp_file("sum_normalised.ll", a.as_bytes());
     let out = std::process::Command::new("llvm-as-19").arg(&*p).arg("-o").arg("/dev/null").output().unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+}
+
+// ---- several files and flags ----
+
+#[test]
+fn several_files_link_into_one_program() {
+    let files = [data("link_main.ll"), data("link_callee.ll")];
+    let (p, entry) = load_programs(&files, "link_main", &FrontendOptions::default()).unwrap();
+    assert_eq!(p.funcs[entry].name, "link_main");
+    assert!(p.funcs.values().any(|f| f.name == "twice"), "{p}");
+    // Alone, the caller has no definition of `twice`.
+    let e = load("link_main.ll", "link_main").unwrap_err();
+    assert!(e.to_string().contains("twice"), "{e}");
+    // A parse error names the file it is in, not the linked module.
+    let bad = temp_file("link_bad.ll", b"define i32 @f( {\n");
+    let e =
+        load_programs(&[data("link_main.ll"), bad.0.clone()], "link_main", &FrontendOptions::default()).unwrap_err();
+    assert!(matches!(&e, FrontendError::Parse { path, .. } if *path == bad.0), "{e}");
+}
+
+#[test]
+fn fingerprints_name_every_flag_and_file() {
+    let base = FrontendOptions::default();
+    let files = [PathBuf::from("a/main.c"), PathBuf::from("b.c")];
+    let fp = base.fingerprint(&files);
+    // Stable, and only the file names count, not the folders they are in.
+    assert_eq!(fp, base.fingerprint(&[PathBuf::from("main.c"), PathBuf::from("x/b.c")]));
+    assert_eq!(fp, "tessera-frontend/1;opt=2:O1;file=6:main.c;file=3:b.c;");
+    let variants = [
+        FrontendOptions { opt_level: "O2".into(), ..base.clone() },
+        FrontendOptions { defines: vec!["N=1".into()], ..base.clone() },
+        FrontendOptions { undefines: vec!["N".into()], ..base.clone() },
+        FrontendOptions { include_dirs: vec!["inc".into()], ..base.clone() },
+        FrontendOptions { includes: vec!["pre.h".into()], ..base.clone() },
+        FrontendOptions { std: Some("c11".into()), ..base.clone() },
+        FrontendOptions { cflags: vec!["-fwrapv".into()], ..base.clone() },
+        FrontendOptions { rustflags: vec!["-Coverflow-checks=on".into()], ..base.clone() },
+    ];
+    let mut seen = vec![fp.clone()];
+    for v in &variants {
+        let f = v.fingerprint(&files);
+        assert!(!seen.contains(&f), "{v:?} has the fingerprint of another: {f}");
+        seen.push(f);
+    }
+    assert_ne!(fp, base.fingerprint(&[PathBuf::from("b.c"), PathBuf::from("main.c")]), "order counts");
+    // Unambiguous: one define containing `;` is not two defines.
+    let one = FrontendOptions { defines: vec!["A=1;D=4:B=2".into()], ..base.clone() };
+    let two = FrontendOptions { defines: vec!["A=1".into(), "B=2".into()], ..base.clone() };
+    assert_ne!(one.fingerprint(&files), two.fingerprint(&files));
+}
+
+#[test]
+fn c_flags_reach_clang() {
+    let c = temp_file("flags.c", b"int f(void) { return VALUE + OTHER; }\n");
+    let opts = FrontendOptions {
+        defines: vec!["VALUE=40".into(), "OTHER=9".into()],
+        undefines: vec!["OTHER".into()],
+        cflags: vec!["-DOTHER=2".into()],
+        ..FrontendOptions::default()
+    };
+    // clang sees `-DOTHER=2 -DVALUE=40 -DOTHER=9 -UOTHER`: the other flags come first, and
+    // every -U after every -D, so OTHER is undefined.
+    let e = load_program(&c, "f", &opts).unwrap_err();
+    assert!(e.to_string().contains("OTHER"), "{e}");
+    let opts = FrontendOptions { undefines: vec![], ..opts };
+    let text = llvm_ir_text(&c, &opts).unwrap();
+    assert!(text.contains("ret i32 49"), "{text}");
+    let bad = FrontendOptions { defines: vec!["=1".into()], ..FrontendOptions::default() };
+    assert!(matches!(load_program(&c, "f", &bad).unwrap_err(), FrontendError::InvalidOption(_)));
+}
+
+#[test]
+fn empty_asm_and_prefetch_are_no_ops() {
+    let p = program("barriers.ll", "barriers");
+    let f = &p.funcs[Func(0)];
+    assert_eq!(kinds(f).len(), 2, "only the add and the ret are left:\n{p}");
+    for entry in ["asm_output", "asm_nonempty"] {
+        let e = err("barriers.ll", entry);
+        let u = e.as_unsupported().unwrap_or_else(|| panic!("{entry}: {e}"));
+        assert!(u.construct.contains("inline assembly"), "{e}");
+        assert_eq!(u.function, entry);
+        assert!(u.block.is_some() && u.instruction.as_deref().is_some_and(|i| i.contains("asm")), "{e}");
+    }
 }

@@ -145,6 +145,8 @@ fn write_inst(names: &dyn Names, s: &mut String, p: Option<&Program>, f: &Functi
             Alloca { elem_size, count, align } => {
                 write!(s, "alloca {elem_size} bytes x {}, align {align}", tv(*count))
             }
+            StackSave => write!(s, "stacksave"),
+            StackRestore { mark } => write!(s, "stackrestore {}", tv(*mark)),
             Load { addr, align } => write!(s, "load {}, {}, align {align}", ty_text(rty), tv(*addr)),
             Store { value, addr, align } => {
                 write!(s, "store {}, {}, align {align}", tv(*value), tv(*addr))

@@ -236,8 +236,15 @@ pub enum InstKind {
     Freeze { arg: Value },
     /// SSA merge: the value flowing in from each predecessor.
     Phi { incoming: Vec<(Block, Value)> },
-    /// A stack allocation of `count * elem_size` bytes living until the function returns.
+    /// A stack allocation of `count * elem_size` bytes living until the function returns
+    /// (or until a [`InstKind::StackRestore`] to a mark saved before it).
     Alloca { elem_size: u64, count: Value, align: u32 },
+    /// `llvm.stacksave`: the current top of the stack, as a `ptr` mark for
+    /// [`InstKind::StackRestore`] (clang brackets variable-length arrays with the pair).
+    StackSave,
+    /// `llvm.stackrestore`: frees every stack allocation made since `mark` was saved by a
+    /// [`InstKind::StackSave`] of the same function call.
+    StackRestore { mark: Value },
     /// Reads a value of the result's type from `addr` (little-endian).
     Load { addr: Value, align: u32 },
     /// Writes `value` to `addr` (little-endian).
@@ -297,6 +304,8 @@ impl InstKind {
                 | InstKind::MemCopy { .. }
                 | InstKind::MemSet { .. }
                 | InstKind::Alloca { .. }
+                | InstKind::StackSave
+                | InstKind::StackRestore { .. }
                 | InstKind::Call { .. }
         )
     }
@@ -317,6 +326,7 @@ impl InstKind {
             Cast { arg, .. } | Freeze { arg } => f(*arg),
             Phi { incoming } => incoming.iter().for_each(|(_, v)| f(*v)),
             Alloca { count, .. } => f(*count),
+            StackRestore { mark } => f(*mark),
             Load { addr, .. } => f(*addr),
             Store { value, addr, .. } => {
                 f(*value);
@@ -349,7 +359,7 @@ impl InstKind {
             CondBr { cond, .. } => f(*cond),
             Switch { value, .. } => f(*value),
             Ret { value } => value.iter().for_each(|v| f(*v)),
-            Br { .. } | Unreachable | Trap { .. } => {}
+            StackSave | Br { .. } | Unreachable | Trap { .. } => {}
         }
     }
 
@@ -369,6 +379,7 @@ impl InstKind {
             Cast { arg, .. } | Freeze { arg } => *arg = f(*arg),
             Phi { incoming } => incoming.iter_mut().for_each(|(_, v)| *v = f(*v)),
             Alloca { count, .. } => *count = f(*count),
+            StackRestore { mark } => *mark = f(*mark),
             Load { addr, .. } => *addr = f(*addr),
             Store { value, addr, .. } => {
                 *value = f(*value);
@@ -405,7 +416,7 @@ impl InstKind {
                     *v = f(*v)
                 }
             }
-            Br { .. } | Unreachable | Trap { .. } => {}
+            StackSave | Br { .. } | Unreachable | Trap { .. } => {}
         }
     }
 

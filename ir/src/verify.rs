@@ -255,6 +255,10 @@ fn check_inst(cx: &mut Ctx, b: Block, i: Inst, preds: &[Block], in_layout: &Seco
         Alloca { count, .. } if !is_int(ty(*count)) || rty != Some(Type::Ptr) => {
             e("alloca needs an integer count and a ptr result".into())
         }
+        StackSave if rty != Some(Type::Ptr) => e("stacksave needs a ptr result".into()),
+        StackRestore { mark } if ty(*mark) != Type::Ptr || rty.is_some() => {
+            e("stackrestore needs a ptr mark and no result".into())
+        }
         Load { addr, .. } if ty(*addr) != Type::Ptr || rty.is_none() => e("load needs a ptr address and a result".into()),
         Store { addr, .. } if ty(*addr) != Type::Ptr || rty.is_some() => e("store needs a ptr address and no result".into()),
         PredLoad { pred, addr, .. } if ty(*pred) != Type::I1 || ty(*addr) != Type::Ptr || rty.is_none() => {

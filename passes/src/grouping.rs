@@ -163,6 +163,8 @@ pub fn opcode_of(f: &Function, kind: &InstKind) -> String {
         Freeze { .. } => "freeze".into(),
         Phi { .. } => "phi".into(),
         Alloca { .. } => "alloca".into(),
+        StackSave => "stacksave".into(),
+        StackRestore { .. } => "stackrestore".into(),
         Load { .. } | PredLoad { .. } => "load".into(),
         Store { .. } | PredStore { .. } => "store".into(),
         Gep { .. } => "gep".into(),

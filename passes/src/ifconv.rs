@@ -72,7 +72,10 @@ pub fn check(f: &Function, set: &IndexSet<Block>) -> Result<Vec<Block>, Refusal>
             return Err(Refusal::Terminator(b));
         }
         for &i in &f.blocks[b].insts {
-            if matches!(f.insts[i].kind, InstKind::Alloca { .. } | InstKind::Call { .. }) {
+            if matches!(
+                f.insts[i].kind,
+                InstKind::Alloca { .. } | InstKind::StackSave | InstKind::StackRestore { .. } | InstKind::Call { .. }
+            ) {
                 return Err(Refusal::Unpredicable(b));
             }
         }

@@ -232,9 +232,13 @@ fn unhex(s: &str) -> Result<Vec<u8>, String> {
 }
 
 /// The public data every proof is bound to: the module after the pipeline (which fixes
-/// the templates), the entry, the grouping, the arguments and the claimed results.
-fn base_statement(m: &Module, grouping: Grouping, args: &[Arg], h: &Header) -> Statement {
+/// the templates), the entry, the grouping, the arguments and the claimed results; and
+/// `frontend`, how the program was compiled (files and flags), when not empty.
+fn base_statement(m: &Module, grouping: Grouping, args: &[Arg], h: &Header, frontend: &[u8]) -> Statement {
     let mut s = Statement::new();
+    if !frontend.is_empty() {
+        s.public_bytes(b"tessera/frontend", frontend);
+    }
     let f = &m.program.funcs[m.entry];
     let text = format!("{}", m.program);
     s.public_bytes(b"tessera/program", blake3::hash(text.as_bytes()).as_bytes());
@@ -452,6 +456,19 @@ pub fn prove(
     prove_with(m, grouping, args, params, progress, &Dishonest::default())
 }
 
+/// [`prove`], with `frontend` (how the program was compiled: the frontend's fingerprint of
+/// its files and flags) bound into the statement; [`verify_bound`] checks it.
+pub fn prove_bound(
+    m: &Module,
+    grouping: Grouping,
+    args: &[Arg],
+    frontend: &[u8],
+    params: &PcsParams,
+    progress: &dyn Fn(&str),
+) -> Result<(ProofFile, ProveReport), String> {
+    prove_inner(m, grouping, args, frontend, params, progress, &Dishonest::default())
+}
+
 /// A dishonest prover, for tests: edits applied to the trace (before the header and the
 /// witness are computed from it), to the header (the claims), and to the witness (before
 /// it is committed). The proof is then made as usual; a sound verifier rejects it.
@@ -475,6 +492,18 @@ pub fn prove_with(
     m: &Module,
     grouping: Grouping,
     args: &[Arg],
+    params: &PcsParams,
+    progress: &dyn Fn(&str),
+    dishonest: &Dishonest<'_>,
+) -> Result<(ProofFile, ProveReport), String> {
+    prove_inner(m, grouping, args, &[], params, progress, dishonest)
+}
+
+fn prove_inner(
+    m: &Module,
+    grouping: Grouping,
+    args: &[Arg],
+    frontend: &[u8],
     params: &PcsParams,
     progress: &dyn Fn(&str),
     dishonest: &Dishonest<'_>,
@@ -510,7 +539,7 @@ pub fn prove_with(
     phases.push(("witness", ms(t0)));
     let committed_elements = inputs.iter().map(|v| v.len() as u64).sum();
     progress("commit, glue, gkr");
-    let base = base_statement(m, grouping, args, &header);
+    let base = base_statement(m, grouping, args, &header, frontend);
     let mut transcript = Transcript::new(DOMAIN);
     let mut timings = tessera_gkr::program::Timings::default();
     let mut w = Witness { inputs, finals };
@@ -641,6 +670,18 @@ pub fn verify(
     file: &ProofFile,
     params: &PcsParams,
 ) -> Result<Verified, String> {
+    verify_bound(m, grouping, args, &[], file, params)
+}
+
+/// [`verify`] for a proof made by [`prove_bound`] with the same `frontend` bytes.
+pub fn verify_bound(
+    m: &Module,
+    grouping: Grouping,
+    args: &[Arg],
+    frontend: &[u8],
+    file: &ProofFile,
+    params: &PcsParams,
+) -> Result<Verified, String> {
     let h = &file.header;
     let f = &m.program.funcs[m.entry];
     if h.entry != f.name {
@@ -661,7 +702,7 @@ pub fn verify(
     let range: Arc<dyn RangeCheck> = lower::default_range_check();
     let templates = lower::lower_module(m, grouping, &range).map_err(|e| e.to_string())?;
     let built = build(m, grouping, templates, args, h)?;
-    let base = base_statement(m, grouping, args, h);
+    let base = base_statement(m, grouping, args, h, frontend);
     let mut transcript = Transcript::new(DOMAIN);
     verify_program(&built.system, &file.proof, &base, params, &mut transcript)
         .map_err(|e: VerifyError| e.to_string())?;

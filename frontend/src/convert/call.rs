@@ -20,6 +20,9 @@ pub(crate) enum CallKind<'m> {
     /// Any other external function (demangled name).
     External(String),
     Indirect,
+    /// Inline assembly with an empty template and no outputs (`asm("")`,
+    /// `asm volatile("" ::: "memory")`): an optimisation barrier that does nothing.
+    EmptyAsm,
     InlineAsm,
 }
 
@@ -47,7 +50,9 @@ const PANIC_PREFIXES: &[&str] = &[
 pub(crate) fn call_kind<'m>(call: Val<'m>) -> CallKind<'m> {
     let Some(mut callee) = call.called_value() else { return CallKind::Indirect };
     if callee.kind() == ValueKind::LLVMInlineAsmValueKind {
-        return CallKind::InlineAsm;
+        let empty = callee.inline_asm_string().is_some_and(|t| t.trim().is_empty());
+        let outputs = !matches!(classify(call.ty()), TyClass::Void);
+        return if empty && !outputs { CallKind::EmptyAsm } else { CallKind::InlineAsm };
     }
     if let Some(a) = callee.aliasee() {
         callee = a;
@@ -80,8 +85,16 @@ pub(crate) fn call_kind<'m>(call: Val<'m>) -> CallKind<'m> {
 }
 
 /// Intrinsics with nothing to do for tessera.
-const NO_OPS: &[&str] =
-    &["lifetime.start", "lifetime.end", "assume", "experimental.noalias.scope.decl", "sideeffect", "donothing"];
+const NO_OPS: &[&str] = &[
+    "lifetime.start",
+    "lifetime.end",
+    "assume",
+    "experimental.noalias.scope.decl",
+    "sideeffect",
+    "donothing",
+    // A cache hint: no effect on memory or values.
+    "prefetch",
+];
 
 /// Intrinsics that map one-to-one onto [`Intrinsic`].
 const VALUE_INTRINSICS: &[(&str, Intrinsic)] = &[
@@ -124,7 +137,10 @@ impl<'m> FnCx<'_, 'm> {
     /// Converts a call; true when it ended the block (a trap).
     pub(super) fn call(&mut self, inst: Val<'m>) -> Result<bool> {
         match call_kind(inst) {
-            CallKind::InlineAsm => Err(self.unsupported("inline assembly".into())),
+            CallKind::InlineAsm => {
+                Err(self.unsupported("inline assembly (only an empty `asm(\"\")` is supported)".into()))
+            }
+            CallKind::EmptyAsm => Ok(false),
             CallKind::Indirect => Err(self.unsupported("indirect call".into())),
             CallKind::Trap(reason) => {
                 self.trap(reason);
@@ -184,6 +200,16 @@ impl<'m> FnCx<'_, 'm> {
         if is(name, "expect") || is(name, "expect.with.probability") {
             let lv = self.operand(inst.operand(0).ok_or_else(|| internal("llvm.expect without operands"))?)?;
             self.values.insert(inst.key(), lv);
+            return Ok(());
+        }
+        if is(name, "stacksave") {
+            let r = self.value(InstKind::StackSave, Type::Ptr)?;
+            self.values.insert(inst.key(), Lv::S(r));
+            return Ok(());
+        }
+        if is(name, "stackrestore") {
+            let mark = self.scalar(inst.operand(0))?;
+            self.emit(InstKind::StackRestore { mark }, None);
             return Ok(());
         }
         let what = format!("call to llvm.{name}");

@@ -83,6 +83,8 @@ pub enum Trap {
     PoisonUse(&'static str),
     /// A stack allocation whose size does not fit in memory.
     AllocaTooLarge(u64),
+    /// A `stackrestore` to a mark that is not a live stack position of the current call.
+    StackRestore(u64),
 }
 
 impl fmt::Display for Trap {
@@ -106,6 +108,9 @@ impl fmt::Display for Trap {
             Trap::CallDepth(n) => write!(f, "call depth limit of {n} reached"),
             Trap::PoisonUse(w) => write!(f, "undefined behaviour: poison value used as {w}"),
             Trap::AllocaTooLarge(n) => write!(f, "stack allocation of {n} bytes is too large"),
+            Trap::StackRestore(m) => {
+                write!(f, "stackrestore to 0x{m:x}, which is not a stack position saved in this call")
+            }
         }
     }
 }
@@ -483,6 +488,14 @@ impl<'p> Machine<'p> {
                 let size = elem_size.checked_mul(n).filter(|&s| s <= 1 << 32).ok_or(self::Trap::AllocaTooLarge(elem_size.saturating_mul(n)))?;
                 let addr = self.mem.alloca(size, *align);
                 set(fr, Eval::Val(addr));
+            }
+            StackSave => set(fr, Eval::Val(self.mem.stack_mark())),
+            StackRestore { mark } => {
+                let m = defined(fr, *mark, "a stackrestore mark")?;
+                if m < fr.stack_mark || m > self.mem.stack_mark() {
+                    return Err(self::Trap::StackRestore(m));
+                }
+                self.mem.pop_stack(m);
             }
             PredLoad { pred, addr, .. } if defined(fr, *pred, "a load predicate")? & 1 == 0 => {
                 set(fr, Eval::Val(0));

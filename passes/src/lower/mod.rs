@@ -409,6 +409,9 @@ impl<'a> Ctx<'a> {
                 }
             }
             InstKind::Call { .. } => return Err(self.unsupported("a call that was not inlined")),
+            InstKind::StackSave | InstKind::StackRestore { .. } => {
+                return Err(self.unsupported("llvm.stacksave/llvm.stackrestore (a variable-length array)"))
+            }
             InstKind::Phi { .. } => return Err(self.unsupported("a phi after the start of a region")),
             k if k.is_terminator() => return Err(self.unsupported("a terminator inside a region")),
             _ => return Err(self.unsupported("this instruction")),

@@ -29,6 +29,8 @@ pub fn opcode_key(f: &Function, i: Inst) -> String {
         InstKind::Freeze { arg } => format!("freeze.{}", ty(*arg)),
         InstKind::Phi { .. } => format!("phi.{rty}"),
         InstKind::Alloca { elem_size, align, .. } => format!("alloca.{elem_size}.{align}"),
+        InstKind::StackSave => "stacksave".into(),
+        InstKind::StackRestore { .. } => "stackrestore".into(),
         InstKind::Load { .. } => format!("load.{rty}"),
         InstKind::PredLoad { .. } => format!("load.if.{rty}"),
         InstKind::Store { value, .. } => format!("store.{}", ty(*value)),
