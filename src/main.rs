@@ -3,12 +3,15 @@
 //! The CLI renders errors; the library crates never print. Every failure exits non-zero with
 //! one message on stderr.
 
+mod bench;
+
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use tessera_frontend::FrontendOptions;
 use tessera_ir::exec::{self, ExecOptions};
 use tessera_ir::types::sext;
+use tessera_passes::pass::IfConvertPolicy;
 use tessera_passes::stages::{self, DumpRequest, Stage};
 use tessera_passes::unroll::UnrollPolicy;
 use tessera_passes::{Grouping, Module, PassConfig};
@@ -102,8 +105,31 @@ enum Command {
     /// instruction, share of the run in classes with many copies, instructions per copy, and
     /// the time to transform and group.
     Bench {
-        #[command(flatten)]
-        prog: ProgramOpts,
+        /// Prove a fixed suite in every grouping mode instead (no program then): `tiny` (the
+        /// test suite's), `quick` (under ten minutes on two cores), `full` (larger sizes and
+        /// the scaling series).
+        #[arg(long, value_enum)]
+        suite: Option<bench::Suite>,
+        /// With --suite: only programs whose name contains this.
+        #[arg(long)]
+        filter: Option<String>,
+        /// With --suite: write SVG plots of the scaling series into this directory.
+        #[arg(long)]
+        plots: Option<PathBuf>,
+        /// With --suite: rayon threads (default: all cores).
+        #[arg(long)]
+        threads: Option<usize>,
+        /// With --suite: skip runs longer than this many executed instructions.
+        #[arg(long)]
+        max_instructions: Option<u64>,
+        /// Without --suite: the program (one or more files).
+        programs: Vec<PathBuf>,
+        /// Without --suite: the entry function.
+        #[arg(long)]
+        entry: Option<String>,
+        /// Optimisation level for C and Rust sources.
+        #[arg(long, default_value = "O1")]
+        opt_level: String,
         /// Print JSON.
         #[arg(long)]
         json: bool,
@@ -201,6 +227,10 @@ struct GroupOpts {
     /// Unroll single-block loops: a factor (1 = off) or `auto` (a cost model).
     #[arg(long, default_value = "1", value_parser = parse_unroll)]
     unroll: UnrollPolicy,
+    /// Region grouping: if-convert the loops and hammocks the cost model predicts cheaper
+    /// merged (`cost`), or every one that can be (`always`).
+    #[arg(long, default_value = "cost")]
+    if_convert: IfConvertPolicy,
 }
 
 fn parse_unroll(s: &str) -> Result<UnrollPolicy, String> {
@@ -213,7 +243,27 @@ fn parse_unroll(s: &str) -> Result<UnrollPolicy, String> {
     }
 }
 
+/// Output piped into a reader that stops early (`tessera run ... | head`) ends the process
+/// quietly, as for any Unix tool, instead of panicking in `println!`: Rust ignores SIGPIPE
+/// by default, so its default action is restored.
+#[cfg(unix)]
+fn default_sigpipe() {
+    extern "C" {
+        fn signal(signum: i32, handler: usize) -> usize;
+    }
+    const SIGPIPE: i32 = 13;
+    const SIG_DFL: usize = 0;
+    // SAFETY: resetting one signal's disposition to the default has no preconditions.
+    unsafe {
+        signal(SIGPIPE, SIG_DFL);
+    }
+}
+
+#[cfg(not(unix))]
+fn default_sigpipe() {}
+
 fn main() -> ExitCode {
+    default_sigpipe();
     let cli = Cli::parse();
     match dispatch(cli) {
         Ok(()) => ExitCode::SUCCESS,
@@ -231,7 +281,40 @@ fn load(p: &ProgramOpts) -> Result<(tessera_ir::Program, tessera_ir::Func), Stri
 fn dispatch(cli: Cli) -> Result<(), String> {
     match cli.cmd {
         Command::Run { prog, json, max_steps, args } => cmd_run(&prog, json, max_steps, &args),
-        Command::Bench { prog, json, args } => cmd_bench(&prog, json, &args),
+        Command::Bench {
+            suite: Some(suite),
+            filter,
+            plots,
+            threads,
+            max_instructions,
+            programs,
+            entry: None,
+            json,
+            args,
+            ..
+        } if args.is_empty() && programs.is_empty() => {
+            cmd_bench_suite(suite, filter.as_deref(), plots.as_deref(), threads, max_instructions, json)
+        }
+        Command::Bench { suite: None, programs, entry: Some(entry), opt_level, json, args, .. }
+            if !programs.is_empty() =>
+        {
+            let prog = ProgramOpts {
+                programs,
+                entry,
+                opt_level,
+                include_dir: Vec::new(),
+                define: Vec::new(),
+                undefine: Vec::new(),
+                include: Vec::new(),
+                std: None,
+                cflag: Vec::new(),
+                rustflag: Vec::new(),
+            };
+            cmd_bench(&prog, json, &args)
+        }
+        Command::Bench { .. } => {
+            Err("bench takes either --suite (and no program) or a program with --entry and its arguments".into())
+        }
         Command::Check { prog, group, json, args } => cmd_check(&prog, &group, json, &args),
         Command::Prove { prog, group, output, json, quiet, args } => {
             cmd_prove(&prog, &group, &output, json, quiet, &args)
@@ -289,7 +372,7 @@ fn prepared(prog: &ProgramOpts, group: &GroupOpts, texts: &[String]) -> Result<(
     let (program, entry) = load(prog)?;
     let args = exec::args::parse_args(&program.funcs[entry], texts)?;
     let module = Module { program, entry };
-    let cfg = PassConfig { unroll: group.unroll };
+    let cfg = PassConfig { unroll: group.unroll, if_convert: group.if_convert };
     let t = tessera_passes::run_pipeline(&module, group.grouping, &cfg, None).map_err(|e| e.to_string())?;
     Ok((t, args))
 }
@@ -461,7 +544,7 @@ fn cmd_dump(
     let req = DumpRequest {
         stage,
         grouping: group.grouping,
-        config: PassConfig { unroll: group.unroll },
+        config: PassConfig { unroll: group.unroll, if_convert: group.if_convert },
         after,
         args: &args,
         full,
@@ -486,7 +569,7 @@ fn cmd_check(prog: &ProgramOpts, group: &GroupOpts, json: bool, texts: &[String]
     let (program, entry) = load(prog)?;
     let args = exec::args::parse_args(&program.funcs[entry], texts)?;
     let module = Module { program, entry };
-    let cfg = PassConfig { unroll: group.unroll };
+    let cfg = PassConfig { unroll: group.unroll, if_convert: group.if_convert };
     let t = tessera_passes::run_pipeline(&module, group.grouping, &cfg, None).map_err(|e| e.to_string())?;
     let range = tessera_passes::lower::default_range_check();
     let tr = witness::trace(&t, group.grouping, &args, &ExecOptions::default(), &range).map_err(|e| e.to_string())?;
@@ -613,6 +696,86 @@ fn glue_err<T>(g: &Result<T, tessera_passes::glue::GlueError>) -> String {
     g.as_ref().err().map(|e| e.to_string()).unwrap_or_default()
 }
 
+fn cmd_bench_suite(
+    suite: bench::Suite,
+    filter: Option<&str>,
+    plots: Option<&std::path::Path>,
+    threads: Option<usize>,
+    max_instructions: Option<u64>,
+    json: bool,
+) -> Result<(), String> {
+    if let Some(n) = threads {
+        rayon::ThreadPoolBuilder::new().num_threads(n).build_global().map_err(|e| e.to_string())?;
+    }
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let root = if root.join("testdata").is_dir() {
+        root.to_path_buf()
+    } else {
+        std::env::current_dir().map_err(|e| e.to_string())?
+    };
+    let cases: Vec<bench::Case> =
+        bench::cases(suite, &root)?.into_iter().filter(|c| filter.is_none_or(|f| c.name.contains(f))).collect();
+    let opts = FrontendOptions::default();
+    let mut rows = Vec::new();
+    for c in &cases {
+        let n = bench::instructions(c, &opts)?;
+        if max_instructions.is_some_and(|max| n > max) {
+            continue;
+        }
+        for mode in bench::MODES {
+            // the scaling series proves opcode grouping up to about 2^16 instructions only
+            if c.scaling && mode.1 == Grouping::Opcode && n > 1 << 16 {
+                continue;
+            }
+            let r = bench::measure(c, mode, &opts);
+            if !json {
+                eprintln!(
+                    "{:<24} {:<19} {}",
+                    r.program,
+                    r.grouping,
+                    r.error
+                        .as_deref()
+                        .map(|e| format!("error: {e}"))
+                        .unwrap_or_else(|| format!("{:.0} ms", r.prove_ms))
+                );
+            }
+            rows.push(r);
+        }
+    }
+    let summary = bench::summarise(&rows);
+    let scaling: Vec<String> = cases.iter().filter(|c| c.scaling).map(|c| c.name.clone()).collect();
+    let written = match plots {
+        Some(d) => bench::plots(&rows, &scaling, d)?,
+        None => Vec::new(),
+    };
+    if json {
+        println!(
+            "{}",
+            serde_json::json!({"suite": format!("{suite:?}").to_lowercase(), "threads": rayon::current_num_threads(), "rows": rows, "summary": summary})
+        );
+    } else {
+        print!("{}", bench::table(&rows));
+        println!();
+        for s in &summary {
+            println!(
+                "{:<19} over {} programs: prove {:.2}x faster than opcode, {:.2}x fewer committed elements per instruction (geometric means); more than 10% slower than block on {}",
+                s.mode,
+                s.programs,
+                s.prove_speedup_vs_opcode,
+                s.committed_reduction_vs_opcode,
+                if s.slower_than_block.is_empty() { "none".to_string() } else { s.slower_than_block.join(", ") }
+            );
+        }
+        for p in written {
+            println!("plot: {}", p.display());
+        }
+    }
+    if rows.iter().any(|r| !r.ok) {
+        return Err("some runs failed (see the table)".into());
+    }
+    Ok(())
+}
+
 fn cmd_bench(prog: &ProgramOpts, json: bool, texts: &[String]) -> Result<(), String> {
     let (program, entry) = load(prog)?;
     let args = exec::args::parse_args(&program.funcs[entry], texts)?;
@@ -626,8 +789,8 @@ fn cmd_bench(prog: &ProgramOpts, json: bool, texts: &[String]) -> Result<(), Str
     let mut rows = Vec::new();
     for (name, grouping, unroll) in modes {
         let start = std::time::Instant::now();
-        let t =
-            tessera_passes::run_pipeline(&module, grouping, &PassConfig { unroll }, None).map_err(|e| e.to_string())?;
+        let t = tessera_passes::run_pipeline(&module, grouping, &PassConfig { unroll, ..PassConfig::default() }, None)
+            .map_err(|e| e.to_string())?;
         let g = tessera_passes::grouping::group_trace(&t, grouping, &args, &ExecOptions::default())
             .map_err(|e| e.to_string())?;
         rows.push((name, g.stats(), start.elapsed().as_secs_f64() * 1e3));

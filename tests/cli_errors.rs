@@ -303,3 +303,25 @@ fn poison_return_is_reported_or_undefined_behaviour_by_noundef() {
         &["undefined behaviour", "noundef", "surely"],
     );
 }
+
+/// Output into a pipe closed early ends the process without a panic message.
+#[test]
+fn a_closed_pipe_is_not_a_panic() {
+    use std::io::Read;
+    use std::process::{Command, Stdio};
+    let root = env!("CARGO_MANIFEST_DIR");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_tessera"))
+        .args(["dump", &format!("{root}/testdata/vm.c"), "--entry", "vm_run", "--stage", "templates", "--full"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut out = child.stdout.take().unwrap();
+    let mut first = [0u8; 16];
+    out.read_exact(&mut first).unwrap();
+    drop(out);
+    let mut err = String::new();
+    child.stderr.take().unwrap().read_to_string(&mut err).unwrap();
+    child.wait().unwrap();
+    assert!(!err.contains("panicked"), "{err}");
+}

@@ -16,11 +16,34 @@ pub struct Module {
 #[derive(Clone, Debug)]
 pub struct PassConfig {
     pub unroll: UnrollPolicy,
+    /// Whether region formation if-converts every candidate or asks the cost model.
+    pub if_convert: IfConvertPolicy,
+}
+
+/// Which loops and hammocks region formation if-converts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum IfConvertPolicy {
+    /// Only those the cost model ([`crate::regions::loop_costs`]) predicts no dearer merged.
+    #[default]
+    Cost,
+    /// Every one that can be.
+    Always,
+}
+
+impl std::str::FromStr for IfConvertPolicy {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "cost" => Ok(IfConvertPolicy::Cost),
+            "always" => Ok(IfConvertPolicy::Always),
+            _ => Err(format!("'{s}' is not an if-conversion policy (cost or always)")),
+        }
+    }
 }
 
 impl Default for PassConfig {
     fn default() -> Self {
-        PassConfig { unroll: UnrollPolicy::Fixed(1) }
+        PassConfig { unroll: UnrollPolicy::Fixed(1), if_convert: IfConvertPolicy::Cost }
     }
 }
 
@@ -94,8 +117,10 @@ impl Pass for IfConvertLoops {
     fn name(&self) -> &'static str {
         "if-convert-loops"
     }
-    fn run(&self, m: &mut Module, _: &PassConfig) -> Result<(), PassError> {
-        crate::regions::if_convert_loops(&mut m.program.funcs[m.entry]);
+    fn run(&self, m: &mut Module, cfg: &PassConfig) -> Result<(), PassError> {
+        // the cost model lowers candidate loops against the program's globals
+        let p = (cfg.if_convert == IfConvertPolicy::Cost).then(|| m.program.clone());
+        crate::regions::if_convert_loops_costed(p.as_ref(), &mut m.program.funcs[m.entry]);
         Ok(())
     }
 }
@@ -104,8 +129,9 @@ impl Pass for IfConvertDiamonds {
     fn name(&self) -> &'static str {
         "if-convert-diamonds"
     }
-    fn run(&self, m: &mut Module, _: &PassConfig) -> Result<(), PassError> {
-        crate::regions::if_convert_diamonds(&mut m.program.funcs[m.entry]);
+    fn run(&self, m: &mut Module, cfg: &PassConfig) -> Result<(), PassError> {
+        let p = (cfg.if_convert == IfConvertPolicy::Cost).then(|| m.program.clone());
+        crate::regions::if_convert_diamonds_costed(p.as_ref(), &mut m.program.funcs[m.entry]);
         Ok(())
     }
 }
@@ -192,7 +218,8 @@ pub fn run_pipeline(
     let mut m = m.clone();
     for pass in pipeline {
         pass.run(&mut m, cfg)?;
-        tessera_ir::verify::verify_program(&m.program).map_err(|errors| PassError::Verify { pass: pass.name(), errors })?;
+        tessera_ir::verify::verify_program(&m.program)
+            .map_err(|errors| PassError::Verify { pass: pass.name(), errors })?;
         if stop_after == Some(pass.name()) {
             break;
         }

@@ -5,9 +5,15 @@
 use crate::analysis::{Cfg, DomTree, Loops};
 use crate::ifconv::if_convert;
 use crate::merge::merge_chains;
-use indexmap::IndexSet;
+use indexmap::{IndexMap, IndexSet};
 use tessera_ir::entity::EntityRef;
-use tessera_ir::{Block, Function};
+use tessera_ir::{Block, Function, Program};
+
+/// [`if_convert_loops_costed`] without the cost model: every innermost loop body that can be
+/// if-converted is.
+pub fn if_convert_loops(f: &mut Function) -> usize {
+    if_convert_loops_costed(None, f)
+}
 
 /// The most instructions a loop body may have to be if-converted whole.
 pub const MAX_LOOP_BODY: usize = 4096;
@@ -18,8 +24,94 @@ fn size(f: &Function, blocks: &[Block]) -> usize {
     blocks.iter().map(|&b| f.blocks[b].insts.len()).sum()
 }
 
+/// Prove cost of one copy of a template, in milliseconds: committed inputs times
+/// [`MS_PER_COMMITTED`] plus layered gates times [`MS_PER_GATE`]. The constants were fitted
+/// once by least squares on `tessera bench --suite quick` (release build, two cores; see
+/// BENCHMARKS.md, "Cost model"); only their ratio (one committed element costs about as much
+/// as 34 gates) matters for the choices below.
+pub const MS_PER_COMMITTED: f64 = 3.5e-3;
+/// See [`MS_PER_COMMITTED`].
+pub const MS_PER_GATE: f64 = 1.0e-4;
+
+/// [`MS_PER_COMMITTED`] and [`MS_PER_GATE`] applied to a template (its real lowering and
+/// layering), or `None` if it cannot be layered.
+pub fn template_cost(t: &crate::template::Template) -> Option<f64> {
+    let l = crate::layer::layer::<tessera_gkr::Fr>(t).ok()?;
+    Some(MS_PER_COMMITTED * t.num_inputs() as f64 + MS_PER_GATE * l.stats.gates() as f64)
+}
+
+/// The static choice for one loop: the predicted prove cost per iteration of the loop's
+/// blocks as separate templates (each block weighted by the chance that an iteration runs
+/// it, every branch taken with equal probability) and of the if-converted body (which
+/// evaluates every block), from the real lowering of both. Static, so the verifier makes
+/// the same choice. `None` when either side cannot be lowered.
+pub fn loop_costs(p: &Program, f: &Function, set: &IndexSet<Block>) -> Option<(f64, f64)> {
+    let order = crate::ifconv::check(f, set).ok()?;
+    let h = set[0];
+    let mut prob: IndexMap<Block, f64> = order.iter().map(|&b| (b, 0.0)).collect();
+    prob.insert(h, 1.0);
+    for &a in &order {
+        let succs = f.successors(a);
+        let pa = prob[&a];
+        for s in &succs {
+            if *s != h {
+                if let Some(x) = prob.get_mut(s) {
+                    *x += pa / succs.len() as f64;
+                }
+            }
+        }
+    }
+    let range = crate::lower::default_range_check();
+    let cost_of = |f: &Function, blocks: &[(Block, f64)]| -> Option<f64> {
+        let classes = crate::canon::Classes::compute(p, f);
+        let templates = crate::lower::lower_classes(p, f, &classes, &range).ok()?;
+        let mut memo: IndexMap<usize, f64> = IndexMap::new();
+        let mut total = 0.0;
+        for &(b, w) in blocks {
+            let &(c, _) = classes.of_block.get(&b)?;
+            let cost = match memo.get(&c) {
+                Some(&x) => x,
+                None => {
+                    let x = template_cost(&templates[c].template)?;
+                    memo.insert(c, x);
+                    x
+                }
+            };
+            total += w * cost;
+        }
+        Some(total)
+    };
+    let separate = cost_of(f, &prob.iter().map(|(&b, &w)| (b, w)).collect::<Vec<_>>())?;
+    let mut g = f.clone();
+    if_convert(&mut g, set).ok()?;
+    merge_chains(&mut g);
+    let merged = cost_of(&g, &[(h, 1.0)])?;
+    Some((separate, merged))
+}
+
+/// Whether the cost model predicts `set` dearer if-converted than apart. With
+/// `TESSERA_COST_LOG` set in the environment, each prediction is printed on stderr.
+fn costs_more_merged(p: &Program, f: &Function, set: &IndexSet<Block>) -> bool {
+    let c = loop_costs(p, f, set);
+    if std::env::var_os("TESSERA_COST_LOG").is_some() {
+        let h = set[0].index();
+        match c {
+            Some((a, m)) => eprintln!(
+                "cost model: {} at bb{h} ({} blocks): apart {a:.3} ms, merged {m:.3} ms per iteration: {}",
+                f.display_name(),
+                set.len(),
+                if m > a { "kept apart" } else { "if-converted" }
+            ),
+            None => eprintln!("cost model: {} at bb{h}: no prediction (if-converted)", f.display_name()),
+        }
+    }
+    matches!(c, Some((separate, merged)) if merged > separate)
+}
+
 /// If-converts the bodies of innermost loops; returns how many loops were converted.
-pub fn if_convert_loops(f: &mut Function) -> usize {
+/// With the program (`Some(p)`), a loop is converted only when the cost model
+/// ([`loop_costs`]) predicts the merged body cheaper per iteration than its blocks apart.
+pub fn if_convert_loops_costed(p: Option<&Program>, f: &mut Function) -> usize {
     let mut tried: IndexSet<Block> = IndexSet::new();
     let mut converted = 0;
     loop {
@@ -38,6 +130,11 @@ pub fn if_convert_loops(f: &mut Function) -> usize {
         let mut set: IndexSet<Block> = IndexSet::new();
         set.insert(h);
         set.extend(blocks);
+        if let Some(p) = p {
+            if costs_more_merged(p, f, &set) {
+                continue;
+            }
+        }
         if if_convert(f, &set).is_ok() {
             converted += 1;
             merge_chains(f);
@@ -48,6 +145,15 @@ pub fn if_convert_loops(f: &mut Function) -> usize {
 /// If-converts diamonds (`h -> a | b -> m`) and triangles (`h -> a -> m`, `h -> m`) whose arms
 /// are small, single-entry and single-exit; returns how many were converted.
 pub fn if_convert_diamonds(f: &mut Function) -> usize {
+    if_convert_diamonds_costed(None, f)
+}
+
+/// [`if_convert_diamonds`]; with the program (`Some(p)`), a hammock inside a loop is
+/// converted only when the cost model predicts it no dearer merged per iteration
+/// ([`loop_costs`] applies to any single-entry acyclic set). Outside loops a hammock runs
+/// at most once per call, where one template fewer (its commitment, GKR and opening) is
+/// worth more than the arm not taken, so it is always converted.
+pub fn if_convert_diamonds_costed(p: Option<&Program>, f: &mut Function) -> usize {
     let mut converted = 0;
     // Hammocks if-conversion refused (e.g. an arm with an alloca), by their blocks.
     let mut refused: Vec<IndexSet<Block>> = Vec::new();
@@ -55,7 +161,12 @@ pub fn if_convert_diamonds(f: &mut Function) -> usize {
         let preds = tessera_ir::verify::predecessors(f);
         let found = f.layout.iter().filter_map(|&h| hammock(f, &preds, h)).find(|s| !refused.contains(s));
         let Some(set) = found else { return converted };
-        if if_convert(f, &set).is_err() {
+        let in_loop = || {
+            let cfg = Cfg::compute(f);
+            let dom = DomTree::compute(f, &cfg);
+            Loops::compute(f, &cfg, &dom).iter().any(|(_, l)| l.blocks.contains(&set[0]) || l.header == set[0])
+        };
+        if p.is_some_and(|p| in_loop() && costs_more_merged(p, f, &set)) || if_convert(f, &set).is_err() {
             refused.push(set);
             continue;
         }
@@ -73,7 +184,11 @@ fn hammock(f: &Function, preds: &[Vec<Block>], h: Block) -> Option<IndexSet<Bloc
     // An arm: entered only from h, small, with one successor.
     let arm_target = |a: Block| -> Option<Block> {
         let s = f.successors(a);
-        (preds[a.index()].as_slice() == [h] && s.len() == 1 && s[0] != a && s[0] != h && f.blocks[a].insts.len() <= MAX_DIAMOND_ARM)
+        (preds[a.index()].as_slice() == [h]
+            && s.len() == 1
+            && s[0] != a
+            && s[0] != h
+            && f.blocks[a].insts.len() <= MAX_DIAMOND_ARM)
             .then(|| s[0])
     };
     let targets: Vec<(Block, Option<Block>)> = succ.iter().map(|&s| (s, arm_target(s))).collect();

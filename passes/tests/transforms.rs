@@ -99,7 +99,7 @@ fn guarded_div() -> Module {
 }
 
 fn cfg(k: u32) -> PassConfig {
-    PassConfig { unroll: UnrollPolicy::Fixed(k) }
+    PassConfig { unroll: UnrollPolicy::Fixed(k), ..PassConfig::default() }
 }
 
 fn same_results(m: &Module, argsets: &[Vec<Arg>]) {

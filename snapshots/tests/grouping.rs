@@ -13,7 +13,9 @@ fn groups(file: &str, entry: &str, args: &[&str], grouping: Grouping) -> Groups 
     let (program, entry) = load_program(&path, entry, &FrontendOptions::default()).unwrap();
     let raw: Vec<String> = args.iter().map(|s| s.to_string()).collect();
     let args = parse_args(&program.funcs[entry], &raw).unwrap();
-    let m = run_pipeline(&Module { program, entry }, grouping, &PassConfig::default(), None).unwrap();
+    // pattern detection: every candidate if-converted, whatever the cost model would choose
+    let cfg = PassConfig { if_convert: tessera_passes::pass::IfConvertPolicy::Always, ..PassConfig::default() };
+    let m = run_pipeline(&Module { program, entry }, grouping, &cfg, None).unwrap();
     group_trace(&m, grouping, &args, &ExecOptions::default()).unwrap()
 }
 

@@ -27,7 +27,7 @@ fn pipelines_keep_results_on_all_testdata() {
             .unwrap_or_else(|e| panic!("{}: {e}", prog.path.display()));
         let m = Module { program: ir, entry };
         for (grouping, unroll) in configs {
-            let t = match run_pipeline(&m, grouping, &PassConfig { unroll }, None) {
+            let t = match run_pipeline(&m, grouping, &PassConfig { unroll, ..PassConfig::default() }, None) {
                 Ok(t) => t,
                 Err(e) => {
                     failures.push(format!("{} {grouping:?} {unroll:?}: pipeline failed: {e}", prog.name()));
