@@ -21,9 +21,9 @@ echo "== tessera check testdata/collatz_branches.c --entry collatz_hash -- 27"
 echo "   (every class lowered to an arithmetic template; every copy's witness satisfies it)"
 $T check testdata/collatz_branches.c --entry collatz_hash -- 27
 echo
-echo "== tessera prove testdata/collatz_branches.c --entry collatz_hash -o target/collatz.proof -- 27"
-echo "   (the whole run proven: GKR per template, grand products for the glue)"
-$T prove testdata/collatz_branches.c --entry collatz_hash -o target/collatz.proof --quiet -- 27
+echo "== tessera prove bench/programs/sha256.c --entry sha256_blocks -o target/sha256.proof -- file:bench/programs/four_blocks.txt 4"
+echo "   (SHA-256 over four blocks, the whole run proven: GKR per template, grand products for the glue)"
+$T prove bench/programs/sha256.c --entry sha256_blocks -o target/sha256.proof --quiet -- file:bench/programs/four_blocks.txt 4
 echo
-echo "== tessera verify testdata/collatz_branches.c --entry collatz_hash --proof target/collatz.proof -- 27"
-$T verify testdata/collatz_branches.c --entry collatz_hash --proof target/collatz.proof -- 27
+echo "== tessera verify bench/programs/sha256.c --entry sha256_blocks --proof target/sha256.proof -- file:bench/programs/four_blocks.txt 4"
+$T verify bench/programs/sha256.c --entry sha256_blocks --proof target/sha256.proof -- file:bench/programs/four_blocks.txt 4
