@@ -780,16 +780,10 @@ fn cmd_bench(prog: &ProgramOpts, json: bool, texts: &[String]) -> Result<(), Str
     let (program, entry) = load(prog)?;
     let args = exec::args::parse_args(&program.funcs[entry], texts)?;
     let module = Module { program, entry };
-    let modes = [
-        ("opcode", Grouping::Opcode, UnrollPolicy::Fixed(1)),
-        ("block", Grouping::Block, UnrollPolicy::Fixed(1)),
-        ("region", Grouping::Region, UnrollPolicy::Fixed(1)),
-        ("region+unroll-auto", Grouping::Region, UnrollPolicy::Auto),
-    ];
     let mut rows = Vec::new();
-    for (name, grouping, unroll) in modes {
+    for (name, grouping, unroll, if_convert) in bench::MODES {
         let start = std::time::Instant::now();
-        let t = tessera_passes::run_pipeline(&module, grouping, &PassConfig { unroll, ..PassConfig::default() }, None)
+        let t = tessera_passes::run_pipeline(&module, grouping, &PassConfig { unroll, if_convert }, None)
             .map_err(|e| e.to_string())?;
         let g = tessera_passes::grouping::group_trace(&t, grouping, &args, &ExecOptions::default())
             .map_err(|e| e.to_string())?;

@@ -41,7 +41,23 @@ fn every_stage_prints() {
 fn groups_json_matches_the_grouping_modes() {
     let p = collatz();
     let json = |grouping: &str| -> serde_json::Value {
-        let out = ok_stdout(&["dump", &p, "--entry", "collatz_hash", "--stage", "groups", "--json", "--grouping", grouping, "--", "27"]);
+        // pattern detection: every candidate if-converted (the cost model keeps this small
+        // loop apart)
+        let out = ok_stdout(&[
+            "dump",
+            &p,
+            "--entry",
+            "collatz_hash",
+            "--stage",
+            "groups",
+            "--json",
+            "--grouping",
+            grouping,
+            "--if-convert",
+            "always",
+            "--",
+            "27",
+        ]);
         serde_json::from_str(&out).unwrap_or_else(|e| panic!("bad JSON ({e}): {out}"))
     };
     let copies = |v: &serde_json::Value| -> Vec<u64> {
@@ -65,10 +81,37 @@ fn groups_json_matches_the_grouping_modes() {
 fn after_prints_the_ir_after_a_pass() {
     let p = collatz();
     let before = ok_stdout(&["dump", &p, "--entry", "collatz_hash", "--stage", "ir", "--after", "fuse"]);
-    let after = ok_stdout(&["dump", &p, "--entry", "collatz_hash", "--stage", "ir", "--after", "if-convert-loops"]);
-    assert!(before.contains("phi") && before.matches(':').count() > after.matches(':').count(), "{before}\n----\n{after}");
+    let after = ok_stdout(&[
+        "dump",
+        &p,
+        "--entry",
+        "collatz_hash",
+        "--stage",
+        "ir",
+        "--after",
+        "if-convert-loops",
+        "--if-convert",
+        "always",
+    ]);
+    assert!(
+        before.contains("phi") && before.matches(':').count() > after.matches(':').count(),
+        "{before}\n----\n{after}"
+    );
     assert!(after.contains("select"), "{after}");
-    let unrolled = ok_stdout(&["dump", &p, "--entry", "collatz_hash", "--stage", "ir", "--after", "unroll", "--unroll", "2"]);
+    let unrolled = ok_stdout(&[
+        "dump",
+        &p,
+        "--entry",
+        "collatz_hash",
+        "--stage",
+        "ir",
+        "--after",
+        "unroll",
+        "--unroll",
+        "2",
+        "--if-convert",
+        "always",
+    ]);
     assert!(unrolled.len() > after.len(), "unrolling by 2 should grow the loop region");
 }
 
@@ -78,9 +121,13 @@ fn bench_compares_the_groupings() {
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
     let rows = v.as_array().unwrap();
     let names: Vec<&str> = rows.iter().map(|r| r["grouping"].as_str().unwrap()).collect();
-    assert_eq!(names, ["opcode", "block", "region", "region+unroll-auto"]);
+    assert_eq!(names, ["opcode", "block", "region", "region-always", "region+unroll-auto"]);
     let committed: Vec<u64> = rows.iter().map(|r| r["stats"]["committed"].as_u64().unwrap()).collect();
-    assert!(committed[0] > committed[1] && committed[1] > committed[2] && committed[2] > committed[3], "{committed:?}");
+    // the cost model keeps this loop apart (region as block); if-converted it carries less
+    assert!(
+        committed[0] > committed[1] && committed[1] >= committed[2] && committed[2] > committed[3],
+        "{committed:?}"
+    );
 }
 
 #[track_caller]
@@ -96,28 +143,46 @@ fn assert_clean_failure(args: &[&str], needle: &str) {
 fn dump_mistakes_fail_cleanly() {
     let p = collatz();
     assert_clean_failure(&["dump", &p, "--entry", "collatz_hash", "--stage", "nonsense"], "unknown stage");
-    assert_clean_failure(&["dump", &p, "--entry", "collatz_hash", "--stage", "ir", "--after", "nope"], "no pass named 'nope'");
+    assert_clean_failure(
+        &["dump", &p, "--entry", "collatz_hash", "--stage", "ir", "--after", "nope"],
+        "no pass named 'nope'",
+    );
     assert_clean_failure(&["dump", &p, "--entry", "collatz_hash", "--stage", "groups"], "takes 1 argument");
-    assert_clean_failure(&["dump", &p, "--entry", "collatz_hash", "--stage", "cfg", "--", "27"], "takes no program arguments");
+    assert_clean_failure(
+        &["dump", &p, "--entry", "collatz_hash", "--stage", "cfg", "--", "27"],
+        "takes no program arguments",
+    );
     assert_clean_failure(&["dump", &p, "--entry", "collatz_hash", "--stage", "cfg", "--json"], "--json");
-    assert_clean_failure(&["dump", &p, "--entry", "collatz_hash", "--stage", "ir", "--grouping", "x"], "unknown grouping");
+    assert_clean_failure(
+        &["dump", &p, "--entry", "collatz_hash", "--stage", "ir", "--grouping", "x"],
+        "unknown grouping",
+    );
     assert_clean_failure(&["dump", &p, "--entry", "collatz_hash", "--stage", "ir", "--unroll", "0"], "unroll factor");
     let rec = testdata_dir().join("reject/recursion.c").display().to_string();
     let entry = std::fs::read_to_string(&rec).unwrap();
-    let name = entry.lines().find_map(|l| l.split("tessera-entry:").nth(1)).unwrap().trim().split('(').next().unwrap().to_string();
+    let name = entry
+        .lines()
+        .find_map(|l| l.split("tessera-entry:").nth(1))
+        .unwrap()
+        .trim()
+        .split('(')
+        .next()
+        .unwrap()
+        .to_string();
     assert_clean_failure(&["dump", &rec, "--entry", &name, "--stage", "classes"], "recursion");
 }
 
 #[test]
 fn templates_layered_and_check() {
     let p = collatz();
-    let t = ok_stdout(&["dump", &p, "--entry", "collatz_hash", "--stage", "templates"]);
+    let t = ok_stdout(&["dump", &p, "--entry", "collatz_hash", "--stage", "templates", "--if-convert", "always"]);
     assert!(t.starts_with("4 templates (region grouping)") && t.contains("consumes if n0: [tag="), "{t}");
-    let full = ok_stdout(&["dump", &p, "--entry", "collatz_hash", "--stage", "templates", "--full"]);
+    let full =
+        ok_stdout(&["dump", &p, "--entry", "collatz_hash", "--stage", "templates", "--full", "--if-convert", "always"]);
     assert!(full.len() > t.len() && full.contains("(live %0)") && full.contains("residual n"), "{full}");
     let l = ok_stdout(&["dump", &p, "--entry", "collatz_hash", "--stage", "layered", "--grouping", "opcode"]);
     assert!(l.contains("layered icmp.") && l.contains("  L1: "), "{l}");
-    let text = ok_stdout(&["check", &p, "--entry", "collatz_hash", "--", "27"]);
+    let text = ok_stdout(&["check", &p, "--entry", "collatz_hash", "--if-convert", "always", "--", "27"]);
     let c1 = text.lines().find(|l| l.starts_with("c1 ")).unwrap_or_else(|| panic!("{text}"));
     assert_eq!(c1.split_whitespace().nth(1), Some("111"), "{text}");
     assert!(c1.ends_with("all residuals zero"), "{text}");

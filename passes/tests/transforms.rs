@@ -1,8 +1,8 @@
 //! Transforms keep behaviour, and grouping puts loop iterations in one class: checked on
 //! hand-built functions (the testdata programs are checked by the snapshot crate).
 
-use tessera_ir::exec::{run, Arg, ExecOptions};
 use tessera_ir::entity::EntityRef;
+use tessera_ir::exec::{run, Arg, ExecOptions};
 use tessera_ir::{BinOp, Block, CastOp, Flags, Function, IcmpPred, InstKind, Program, SrcLoc, Type, Value};
 use tessera_passes::grouping::group_trace;
 use tessera_passes::unroll::UnrollPolicy;
@@ -78,7 +78,10 @@ fn guarded_div() -> Module {
     let empty = icmp(&mut f, b0, IcmpPred::Eq, n, zero64);
     term(&mut f, b0, InstKind::CondBr { cond: empty, if_true: exit, if_false: lp });
     let (pi, i) = phi(&mut f, lp, Type::I64);
-    let addr = f.push_inst(lp, InstKind::Gep { base: buf, offset: 0, indices: vec![(i, 1)] }, Some(Type::Ptr), None).1.unwrap();
+    let addr = f
+        .push_inst(lp, InstKind::Gep { base: buf, offset: 0, indices: vec![(i, 1)] }, Some(Type::Ptr), None)
+        .1
+        .unwrap();
     let v = f.push_inst(lp, InstKind::Load { addr, align: 1 }, Some(Type::I8), None).1.unwrap();
     let isz = icmp(&mut f, lp, IcmpPred::Eq, v, zero8);
     term(&mut f, lp, InstKind::CondBr { cond: isz, if_true: z, if_false: nz });
@@ -98,8 +101,9 @@ fn guarded_div() -> Module {
     Module { program: p, entry }
 }
 
+/// Every candidate if-converted: these tests exercise the transforms themselves.
 fn cfg(k: u32) -> PassConfig {
-    PassConfig { unroll: UnrollPolicy::Fixed(k), ..PassConfig::default() }
+    PassConfig { unroll: UnrollPolicy::Fixed(k), if_convert: tessera_passes::pass::IfConvertPolicy::Always }
 }
 
 fn same_results(m: &Module, argsets: &[Vec<Arg>]) {
@@ -109,7 +113,8 @@ fn same_results(m: &Module, argsets: &[Vec<Arg>]) {
             let t = run_pipeline(m, grouping, &cfg(k), None).unwrap();
             for args in argsets {
                 let want = run(&m.program, m.entry, args, &opts).unwrap();
-                let got = run(&t.program, t.entry, args, &opts).unwrap_or_else(|e| panic!("{grouping:?} unroll {k} {args:?}: {e}\n{}", t.program));
+                let got = run(&t.program, t.entry, args, &opts)
+                    .unwrap_or_else(|e| panic!("{grouping:?} unroll {k} {args:?}: {e}\n{}", t.program));
                 assert_eq!(want.ret, got.ret, "{grouping:?} unroll {k} args {args:?}\n{}", t.program);
                 assert_eq!(want.buffers, got.buffers, "{grouping:?} unroll {k} args {args:?}\n{}", t.program);
             }
@@ -128,7 +133,14 @@ fn collatz_transforms_keep_results() {
 fn predicated_memory_and_division_keep_results() {
     let m = guarded_div();
     let bufs: Vec<Vec<u8>> = vec![vec![], vec![0], vec![5], vec![0, 1, 2, 0, 50, 255, 0], (0..=40).collect()];
-    let args: Vec<Vec<Arg>> = bufs.into_iter().map(|b| vec![Arg::Int(b.len() as u64), Arg::Buffer(b)]).map(|mut v| { v.swap(0, 1); v }).collect();
+    let args: Vec<Vec<Arg>> = bufs
+        .into_iter()
+        .map(|b| vec![Arg::Int(b.len() as u64), Arg::Buffer(b)])
+        .map(|mut v| {
+            v.swap(0, 1);
+            v
+        })
+        .collect();
     same_results(&m, &args);
 }
 
@@ -190,7 +202,8 @@ fn a_refused_diamond_does_not_stop_the_others() {
     let five = f.const_value(Type::I32, 5);
     let c1 = icmp(&mut f, b0, IcmpPred::Ugt, x, five);
     term(&mut f, b0, InstKind::CondBr { cond: c1, if_true: a1, if_false: m1 });
-    let slot = f.push_inst(a1, InstKind::Alloca { elem_size: 4, count: one64, align: 4 }, Some(Type::Ptr), None).1.unwrap();
+    let slot =
+        f.push_inst(a1, InstKind::Alloca { elem_size: 4, count: one64, align: 4 }, Some(Type::Ptr), None).1.unwrap();
     f.push_inst(a1, InstKind::Store { value: x, addr: slot, align: 4 }, None, None);
     let y = f.push_inst(a1, InstKind::Load { addr: slot, align: 4 }, Some(Type::I32), None).1.unwrap();
     term(&mut f, a1, InstKind::Br { target: m1 });
@@ -253,7 +266,8 @@ fn mem_ops() -> Module {
     mem(&mut f, b0, InstKind::MemCopy { dst: d, src: s, len: k, overlap: true }, 2);
     let out16 = gep(&mut f, b0, out, 16, vec![]);
     mem(&mut f, b0, InstKind::MemSet { dst: out16, byte: c, len: m }, 3);
-    let (ab, hundred, sixteen) = (f.const_value(Type::I8, 0xab), f.const_value(Type::I64, 100), f.const_value(Type::I64, 16));
+    let (ab, hundred, sixteen) =
+        (f.const_value(Type::I8, 0xab), f.const_value(Type::I64, 100), f.const_value(Type::I64, 16));
     let big88 = gep(&mut f, b0, big, 88, vec![]);
     mem(&mut f, b0, InstKind::MemSet { dst: big88, byte: ab, len: hundred }, 4);
     // A memcpy the interpreter runs as memmove: 80 bytes, overlapping, copied backward.
@@ -261,7 +275,10 @@ fn mem_ops() -> Module {
     mem(&mut f, b0, InstKind::MemCopy { dst: big8, src: big, len: eighty, overlap: false }, 5);
     let big100 = gep(&mut f, b0, big, 100, vec![]);
     mem(&mut f, b0, InstKind::MemCopy { dst: big100, src: buf, len: sixteen, overlap: false }, 6);
-    let first32 = f.push_inst(b0, InstKind::Cast { op: CastOp::Zext, flags: Flags::default(), arg: first }, Some(Type::I32), None).1.unwrap();
+    let first32 = f
+        .push_inst(b0, InstKind::Cast { op: CastOp::Zext, flags: Flags::default(), arg: first }, Some(Type::I32), None)
+        .1
+        .unwrap();
     let one = f.const_value(Type::I32, 1);
     let low = bin(&mut f, b0, BinOp::And, first32, one);
     let zero = f.const_value(Type::I32, 0);
@@ -288,7 +305,10 @@ fn shift() -> Module {
     let (pr, r) = phi(&mut f, lp, Type::I32);
     let d = gep(&mut f, lp, buf, 1, vec![]);
     mem(&mut f, lp, InstKind::MemCopy { dst: d, src: buf, len: n, overlap: true }, 1);
-    let r8 = f.push_inst(lp, InstKind::Cast { op: CastOp::Trunc, flags: Flags::default(), arg: r }, Some(Type::I8), None).1.unwrap();
+    let r8 = f
+        .push_inst(lp, InstKind::Cast { op: CastOp::Trunc, flags: Flags::default(), arg: r }, Some(Type::I8), None)
+        .1
+        .unwrap();
     f.push_inst(lp, InstKind::Store { value: r8, addr: buf, align: 1 }, None, None);
     let one = f.const_value(Type::I32, 1);
     let r1 = bin(&mut f, lp, BinOp::Add, r, one);
@@ -308,7 +328,15 @@ fn zero_len() -> Module {
     let n = f.params[0];
     let b0 = f.add_block();
     let eight = f.const_value(Type::I64, 8);
-    let bad = f.push_inst(b0, InstKind::Cast { op: CastOp::IntToPtr, flags: Flags::default(), arg: eight }, Some(Type::Ptr), None).1.unwrap();
+    let bad = f
+        .push_inst(
+            b0,
+            InstKind::Cast { op: CastOp::IntToPtr, flags: Flags::default(), arg: eight },
+            Some(Type::Ptr),
+            None,
+        )
+        .1
+        .unwrap();
     let poison = f.poison(Type::Ptr);
     let byte = f.const_value(Type::I8, 1);
     mem(&mut f, b0, InstKind::MemCopy { dst: bad, src: poison, len: n, overlap: false }, 1);
@@ -427,4 +455,32 @@ fn expansion_keeps_debug_locations() {
         }
     }
     assert_eq!(lines.into_iter().collect::<Vec<_>>(), [1, 2, 3, 4, 5], "{}", t.program);
+}
+
+/// The cost model is static (the same program gives the same choice, so the verifier
+/// recompiles it) and chooses per loop from the real lowering: on the collatz loop both
+/// costs are predicted, and the choice it makes is the cheaper prediction.
+#[test]
+fn the_cost_model_chooses_the_cheaper_prediction() {
+    use tessera_passes::analysis::{Cfg, DomTree, Loops};
+    let m = collatz();
+    let costed = PassConfig::default();
+    let a = run_pipeline(&m, Grouping::Region, &costed, None).unwrap();
+    let b = run_pipeline(&m, Grouping::Region, &costed, None).unwrap();
+    assert_eq!(a.program.to_string(), b.program.to_string());
+    // the loop's costs, on the program as the region pipeline meets it
+    let fused = run_pipeline(&m, Grouping::Region, &costed, Some("fuse")).unwrap();
+    let f = &fused.program.funcs[fused.entry];
+    let cfg_ = Cfg::compute(f);
+    let dom = DomTree::compute(f, &cfg_);
+    let loops = Loops::compute(f, &cfg_, &dom);
+    let (_, l) = loops.iter().find(|(_, l)| l.children.is_empty() && l.blocks.len() > 1).expect("an innermost loop");
+    let mut set = indexmap::IndexSet::new();
+    set.insert(l.header);
+    set.extend(l.blocks.iter().copied());
+    let (apart, merged) = tessera_passes::regions::loop_costs(&fused.program, f, &set).expect("both sides lower");
+    assert!(apart > 0.0 && merged > 0.0);
+    let always = run_pipeline(&m, Grouping::Region, &cfg(1), None).unwrap();
+    let converted = a.program.to_string() == always.program.to_string();
+    assert_eq!(converted, merged <= apart, "apart {apart} ms, merged {merged} ms per iteration");
 }
