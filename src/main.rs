@@ -193,7 +193,7 @@ enum Command {
         args: Vec<String>,
     },
     /// Print one stage of the pipeline: ir, cfg, loops, liveness, classes, regions, groups,
-    /// templates, layered.
+    /// templates, layered, proof (proves and verifies the run, prints the proof's parts).
     Dump {
         #[command(flatten)]
         prog: ProgramOpts,
@@ -211,7 +211,7 @@ enum Command {
         /// For `--stage templates` and `layered`: every node and every gate.
         #[arg(long)]
         full: bool,
-        /// Arguments of the entry function (needed by `--stage groups`).
+        /// Arguments of the entry function (needed by `--stage groups` and `proof`).
         #[arg(last = true, allow_hyphen_values = true)]
         args: Vec<String>,
     },

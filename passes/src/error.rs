@@ -22,6 +22,9 @@ pub enum PassError {
     /// Layering a template failed (an internal error).
     #[error("{0}")]
     Layer(#[from] crate::layer::LayerError),
+    /// Proving or verifying failed (the message names the check).
+    #[error("{0}")]
+    Prove(String),
     /// The opcode machine's trace is inconsistent with its layout (an internal error).
     #[error("opcode trace: {0}")]
     Witness(String),

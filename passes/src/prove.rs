@@ -537,7 +537,8 @@ fn prove_inner(
         .collect::<Result<_, String>>()?;
     let finals = final_memory(&built.system, &tr);
     phases.push(("witness", ms(t0)));
-    let committed_elements = inputs.iter().map(|v| v.len() as u64).sum();
+    // as `tessera check` counts them: every copy's inputs, padding copies included
+    let committed_elements = witness::committed_elements(&tr);
     progress("commit, glue, gkr");
     let base = base_statement(m, grouping, args, &header, frontend);
     let mut transcript = Transcript::new(DOMAIN);
@@ -574,6 +575,40 @@ fn prove_inner(
         .collect();
     let proof_bytes = file.to_bytes().len();
     Ok((file, ProveReport { templates, committed_elements, phases_ms: phases, proof_bytes }))
+}
+
+/// The `proof` stage's text: what is claimed, the trace shape, per template its copies and
+/// circuit, and the proof's parts and size (timings left out, so that it is the same on
+/// every run).
+pub fn summary(file: &ProofFile, report: &ProveReport) -> String {
+    use std::fmt::Write;
+    let h = &file.header;
+    let mut s = String::new();
+    let _ = writeln!(s, "proof of entry '{}' ({} grouping), valid", h.entry, h.grouping);
+    match h.ret {
+        Some(v) => {
+            let _ = writeln!(s, "  return value: {v}");
+        }
+        None => {
+            let _ = writeln!(s, "  return value: void");
+        }
+    }
+    for (i, b) in h.buffers.iter().enumerate() {
+        let _ = writeln!(s, "  buffer {i}: {b}");
+    }
+    let log_stack = h.log_stack.map(|k| format!("2^{k} bytes")).unwrap_or_else(|| "none".into());
+    let _ = writeln!(s, "  steps: {}, stack segment: {log_stack}", h.steps);
+    let _ = writeln!(s, "  committed field elements: {}", report.committed_elements);
+    for t in &report.templates {
+        let _ = writeln!(
+            s,
+            "  template {}: {} copies, depth {}, {} gates, {} inputs ({} advice) per copy",
+            t.name, t.copies, t.depth, t.gates_per_copy, t.inputs_per_copy, t.advice_per_copy
+        );
+    }
+    let _ = write!(s, "{}", file.proof);
+    let _ = writeln!(s, "file: {} bytes", file.to_bytes().len());
+    s
 }
 
 fn header_of(m: &Module, grouping: Grouping, tr: &Trace) -> Result<Header, String> {

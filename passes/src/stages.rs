@@ -21,11 +21,12 @@ pub enum Stage {
     Groups,
     Templates,
     Layered,
+    Proof,
 }
 
 impl Stage {
     /// Every stage, in pipeline order.
-    pub const ALL: [Stage; 9] = [
+    pub const ALL: [Stage; 10] = [
         Stage::Ir,
         Stage::Cfg,
         Stage::Loops,
@@ -35,6 +36,7 @@ impl Stage {
         Stage::Groups,
         Stage::Templates,
         Stage::Layered,
+        Stage::Proof,
     ];
 
     /// The `--stage` spelling.
@@ -49,12 +51,13 @@ impl Stage {
             Stage::Groups => "groups",
             Stage::Templates => "templates",
             Stage::Layered => "layered",
+            Stage::Proof => "proof",
         }
     }
 
     /// True for stages that run the program.
     pub fn needs_args(self) -> bool {
-        self == Stage::Groups
+        matches!(self, Stage::Groups | Stage::Proof)
     }
 }
 
@@ -124,7 +127,13 @@ pub fn render(m: &Module, req: &DumpRequest) -> Result<String, PassError> {
         Stage::Regions => {
             let classes = Classes::compute(&t.program, f);
             let n = Namer::new(f);
-            let _ = writeln!(s, "{} regions in {} classes ({} grouping)", classes.of_block.len(), classes.classes.len(), req.grouping.name());
+            let _ = writeln!(
+                s,
+                "{} regions in {} classes ({} grouping)",
+                classes.of_block.len(),
+                classes.classes.len(),
+                req.grouping.name()
+            );
             for (&b, &(c, m)) in &classes.of_block {
                 let member = &classes.classes[c].members[m];
                 let names = |vs: &[tessera_ir::Value]| -> String {
@@ -149,6 +158,13 @@ pub fn render(m: &Module, req: &DumpRequest) -> Result<String, PassError> {
         Stage::Groups => {
             let g = group_trace(&t, req.grouping, req.args, &req.exec)?;
             let _ = write!(s, "{g}");
+        }
+        Stage::Proof => {
+            let params = crate::prove::default_params();
+            let (file, report) =
+                crate::prove::prove(&t, req.grouping, req.args, &params, &|_| {}).map_err(PassError::Prove)?;
+            crate::prove::verify(&t, req.grouping, req.args, &file, &params).map_err(PassError::Prove)?;
+            s = crate::prove::summary(&file, &report);
         }
         Stage::Templates | Stage::Layered => {
             let templates = crate::lower::lower_module(&t, req.grouping, &crate::lower::default_range_check())?;

@@ -1,7 +1,8 @@
 //! Snapshots of every middle-end stage for every accepted testdata program: `cfg`, `loops`,
 //! `liveness`, `classes`, `regions` (region grouping) and `groups` in all three grouping modes
 //! (for the program's first run line), `templates` and `layered` (region grouping) and
-//! `templates-opcode`. Snapshots live in `snapshots/<stage>/`.
+//! `templates-opcode`, and `proof` (region grouping, the first run line: proven and verified).
+//! Snapshots live in `snapshots/<stage>/`.
 
 #[path = "../../tests/common/testdata.rs"]
 mod testdata;
@@ -96,4 +97,10 @@ fn templates_opcode() {
 #[test]
 fn groups_opcode() {
     snapshot_stage("groups-opcode", Stage::Groups, Grouping::Opcode);
+}
+
+#[test]
+fn proof() {
+    // region grouping, the first run line: proven, verified and summarised
+    snapshot_stage("proof", Stage::Proof, Grouping::Region);
 }
