@@ -65,6 +65,67 @@ pub(crate) fn load_linked(
     paths: &[impl AsRef<Path>],
     opts: &FrontendOptions,
 ) -> Result<(PathBuf, IrSource), FrontendError> {
+    let (label, src) = load_linked_program(paths, opts)?;
+    let src = with_libc(&label, src, opts)?;
+    Ok((label, src))
+}
+
+/// The C library functions tessera ships (`runtime/libc.c`).
+pub const LIBC_FUNCTIONS: &[&str] = &[
+    "memcmp", "memchr", "strlen", "strcmp", "strncmp", "strcpy", "strncpy", "strchr", "abs", "labs", "llabs", "malloc",
+    "calloc", "realloc", "free",
+];
+
+const LIBC_SOURCE: &str = include_str!("../runtime/libc.c");
+
+/// The functions a textual module declares without defining.
+fn declared(text: &str) -> Vec<&str> {
+    text.lines()
+        .filter(|l| l.starts_with("declare "))
+        .filter_map(|l| {
+            let at = l.find('@')?;
+            let rest = &l[at + 1..];
+            let end = rest.find('(')?;
+            Some(rest[..end].trim_matches('"'))
+        })
+        .collect()
+}
+
+/// Links tessera's C library into a textual module that declares one of its functions
+/// (only the functions needed, and what they use).
+fn with_libc(label: &Path, src: IrSource, opts: &FrontendOptions) -> Result<IrSource, FrontendError> {
+    let Ok(text) = std::str::from_utf8(&src.bytes) else { return Ok(src) };
+    if !declared(text).iter().any(|d| LIBC_FUNCTIONS.contains(d)) {
+        return Ok(src);
+    }
+    let dir = TempDir::new()?;
+    let libc = dir.0.join("tessera-libc.c");
+    let prog = dir.0.join("program.ll");
+    let write = |p: &Path, b: &[u8]| {
+        std::fs::write(p, b).map_err(|e| FrontendError::Internal(format!("cannot write {}: {e}", p.display())))
+    };
+    write(&libc, LIBC_SOURCE.as_bytes())?;
+    write(&prog, &src.bytes)?;
+    let level = opts.level()?;
+    let mut cmd = Command::new(&opts.clang);
+    cmd.arg(format!("-{level}")).args(CLANG_FLAGS).args(["-ffreestanding", "-fno-builtin", "-w"]);
+    if level == "O0" {
+        cmd.args(["-Xclang", "-disable-O0-optnone"]);
+    }
+    cmd.arg("-o").arg("-").arg(&libc);
+    let lib = run_tool(cmd, &opts.clang, Path::new("tessera's libc (frontend/runtime/libc.c)"))?;
+    let lib_ll = dir.0.join("libc.ll");
+    write(&lib_ll, lib.as_bytes())?;
+    let mut cmd = Command::new(&opts.llvm_link);
+    cmd.args(["-suppress-warnings", "-S", "-o", "-"]).arg(&prog).arg("--only-needed").arg(&lib_ll);
+    let text = run_tool(cmd, &opts.llvm_link, label)?;
+    Ok(IrSource { name: format!("{} (with tessera's libc)", src.name), bytes: text.into_bytes() })
+}
+
+fn load_linked_program(
+    paths: &[impl AsRef<Path>],
+    opts: &FrontendOptions,
+) -> Result<(PathBuf, IrSource), FrontendError> {
     opts.level()?;
     opts.check_flags()?;
     let paths: Vec<&Path> = paths.iter().map(|p| p.as_ref()).collect();
