@@ -345,18 +345,23 @@ fn cmd_run(prog: &ProgramOpts, json: bool, max_steps: u64, texts: &[String]) -> 
             Some((ty, None)) => serde_json::json!({ "type": ty.to_string(), "poison": true }),
             None => serde_json::Value::Null,
         };
-        let obj = serde_json::json!({
+        let mut obj = serde_json::json!({
             "return": ret,
             "instructions": out.instructions,
             "blocks": out.blocks,
             "buffers": out.buffers.iter().map(|b| hex(b)).collect::<Vec<_>>(),
         });
+        if let Some(code) = out.exit {
+            // C's exit(int): the status as the int it was
+            obj["exit"] = serde_json::json!(sext(code, 32));
+        }
         println!("{obj}");
     } else {
-        match out.ret {
-            Some((ty, Some(v))) => println!("return: {ty} {v} (signed {})", sext(v, ty.bits())),
-            Some((ty, None)) => println!("return: {ty} poison (the entry returned an undefined value)"),
-            None => println!("return: void"),
+        match (out.ret, out.exit) {
+            (_, Some(code)) => println!("exit: {} (the program called exit)", sext(code, 32)),
+            (Some((ty, Some(v))), None) => println!("return: {ty} {v} (signed {})", sext(v, ty.bits())),
+            (Some((ty, None)), None) => println!("return: {ty} poison (the entry returned an undefined value)"),
+            (None, None) => println!("return: void"),
         }
         println!("instructions: {}", out.instructions);
         println!("blocks: {}", out.blocks);

@@ -70,3 +70,35 @@ fn a_program_keeps_its_own_definition_and_links_only_what_it_needs() {
     assert!(!text.contains("tessera_heap") && !text.contains("@memcmp"), "only abs is linked:\n{text}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// `exit(n)` ends the run with status `n`, as natively; proving refuses it clearly.
+#[test]
+fn exit_ends_the_run_with_its_status() {
+    let dir = std::env::temp_dir().join(format!("tessera-exit-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let src = dir.join("ex.c");
+    std::fs::write(&src, "#include <stdlib.h>\nint f(int x) { if (x > 10) exit(x - 10); return x * 2; }\n").unwrap();
+    let main = dir.join("main.c");
+    std::fs::write(&main, "#include <stdio.h>\nint f(int);\nint main(void) { printf(\"%d\\n\", f(15)); return 0; }\n")
+        .unwrap();
+    let exe = dir.join("native");
+    let cc = Command::new("clang-19").args(["-O1", "-w"]).arg(&src).arg(&main).arg("-o").arg(&exe).status().unwrap();
+    assert!(cc.success());
+    let native = Command::new(&exe).status().unwrap().code();
+    assert_eq!(native, Some(5));
+    let s = src.to_str().unwrap();
+    let out = tessera(&["run", s, "--entry", "f", "--json", "--", "15"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let j: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(j["exit"], 5, "{j}");
+    assert!(j["return"].is_null());
+    let out = tessera(&["run", s, "--entry", "f", "--json", "--", "3"]);
+    let j: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(j["return"]["unsigned"], "6");
+    assert!(j.get("exit").is_none());
+    let p = tessera(&["prove", s, "--entry", "f", "-o", dir.join("p").to_str().unwrap(), "--quiet", "--", "3"]);
+    assert!(!p.status.success());
+    let err = String::from_utf8_lossy(&p.stderr);
+    assert!(err.contains("exit()") && !err.contains("panicked"), "{err}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -215,6 +215,7 @@ fn write_inst(names: &dyn Names, s: &mut String, p: Option<&Program>, f: &Functi
             Ret { value: None } => s.write_str("ret void"),
             Unreachable => s.write_str("unreachable"),
             Trap { reason } => write!(s, "trap {reason:?}"),
+            Exit { code } => write!(s, "exit {}", tv(*code)),
         }
     }
 }

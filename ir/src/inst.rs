@@ -277,6 +277,8 @@ pub enum InstKind {
     Unreachable,
     /// A call that never returns normally, such as Rust's panic functions (terminator).
     Trap { reason: String },
+    /// C's `exit(code)`: the run ends with `code` as its exit status (terminator).
+    Exit { code: Value },
 }
 
 impl InstKind {
@@ -290,6 +292,7 @@ impl InstKind {
                 | InstKind::Ret { .. }
                 | InstKind::Unreachable
                 | InstKind::Trap { .. }
+                | InstKind::Exit { .. }
         )
     }
 
@@ -359,6 +362,7 @@ impl InstKind {
             CondBr { cond, .. } => f(*cond),
             Switch { value, .. } => f(*value),
             Ret { value } => value.iter().for_each(|v| f(*v)),
+            Exit { code } => f(*code),
             StackSave | Br { .. } | Unreachable | Trap { .. } => {}
         }
     }
@@ -416,6 +420,7 @@ impl InstKind {
                     *v = f(*v)
                 }
             }
+            Exit { code } => *code = f(*code),
             StackSave | Br { .. } | Unreachable | Trap { .. } => {}
         }
     }

@@ -175,6 +175,7 @@ pub fn opcode_of(f: &Function, kind: &InstKind) -> String {
         Br { .. } | CondBr { .. } | Switch { .. } => "branch".into(),
         Ret { .. } => "ret".into(),
         Unreachable | Trap { .. } => "trap".into(),
+        Exit { .. } => "exit".into(),
     }
 }
 

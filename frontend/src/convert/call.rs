@@ -20,6 +20,8 @@ pub(crate) enum CallKind<'m> {
     /// Any other external function (demangled name).
     External(String),
     Indirect,
+    /// C's `exit` (and `_exit`, `_Exit`): ends the run with the status as its result.
+    Exit,
     /// Inline assembly with an empty template and no outputs (`asm("")`,
     /// `asm volatile("" ::: "memory")`): an optimisation barrier that does nothing.
     EmptyAsm,
@@ -69,6 +71,9 @@ pub(crate) fn call_kind<'m>(call: Val<'m>) -> CallKind<'m> {
     }
     if !callee.is_declaration() {
         return CallKind::Defined(callee);
+    }
+    if matches!(name.as_str(), "exit" | "_exit" | "_Exit") {
+        return CallKind::Exit;
     }
     let shown = demangle(&name).unwrap_or_else(|| name.clone());
     let known_panic = PANIC_PREFIXES.iter().any(|p| shown.starts_with(p))
@@ -146,6 +151,11 @@ impl<'m> FnCx<'_, 'm> {
                 self.trap(reason);
                 Ok(true)
             }
+            CallKind::Exit => {
+                let code = self.scalar(inst.operand(0))?;
+                self.emit(InstKind::Exit { code }, None);
+                Ok(true)
+            }
             CallKind::External(name) => Err(self.unsupported(format!("call to external function '{name}'"))),
             CallKind::LibMem(k) => {
                 self.check_types(inst, "call", false)?;
@@ -178,7 +188,8 @@ impl<'m> FnCx<'_, 'm> {
         if fty.param_types() != arg_tys || fty.return_type() != Some(inst.ty()) {
             return Err(self.unsupported(format!("{what} with a signature that differs from its definition")));
         }
-        let func = *self.m.funcs.get(&callee.key()).ok_or_else(|| internal("call of a function that was not collected"))?;
+        let func =
+            *self.m.funcs.get(&callee.key()).ok_or_else(|| internal("call of a function that was not collected"))?;
         let mut args = Vec::with_capacity(n as usize);
         for i in 0..n {
             args.push(self.scalar(inst.operand(i))?);

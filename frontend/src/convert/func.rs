@@ -142,7 +142,7 @@ fn reverse_postorder<'m>(blocks: &[Bb<'m>]) -> Vec<Bb<'m>> {
     let Some(&entry) = blocks.first() else { return Vec::new() };
     let succs = |b: Bb<'m>| -> Vec<Bb<'m>> {
         let insts = b.instructions();
-        if insts.iter().any(|&i| super::is_call(i) && matches!(call_kind(i), CallKind::Trap(_))) {
+        if insts.iter().any(|&i| super::is_call(i) && matches!(call_kind(i), CallKind::Trap(_) | CallKind::Exit)) {
             return Vec::new();
         }
         insts.last().map(|t| t.successors()).unwrap_or_default()

@@ -1,8 +1,8 @@
 //! Parsing the entry function's arguments from text (the CLI's and the tests' syntax).
 
-use std::path::Path;
 use super::Arg;
 use crate::{Function, Type};
+use std::path::Path;
 
 /// Parses one command-line argument for a parameter of type `ty` (0-based `index`).
 ///

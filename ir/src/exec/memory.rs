@@ -74,7 +74,10 @@ impl Memory {
                     data[o..o + 8].copy_from_slice(&target.to_le_bytes());
                 }
             }
-            allocs.insert(addrs[gid.index()], Alloc { kind: AllocKind::Global { global: gid, constant: g.constant }, data });
+            allocs.insert(
+                addrs[gid.index()],
+                Alloc { kind: AllocKind::Global { global: gid, constant: g.constant }, data },
+            );
         }
         Memory { allocs, global_addrs: addrs, next_arg: ARG_BASE, stack_top: STACK_BASE }
     }
@@ -112,7 +115,8 @@ impl Memory {
 
     /// Frees every stack allocation at or above `mark`.
     pub fn pop_stack(&mut self, mark: u64) {
-        let dead: Vec<u64> = self.allocs.range(mark..).filter(|(_, a)| a.kind == AllocKind::Stack).map(|(&k, _)| k).collect();
+        let dead: Vec<u64> =
+            self.allocs.range(mark..).filter(|(_, a)| a.kind == AllocKind::Stack).map(|(&k, _)| k).collect();
         for k in dead {
             self.allocs.remove(&k);
         }

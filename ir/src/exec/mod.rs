@@ -60,6 +60,8 @@ pub struct Outcome {
     /// The return value's type and bits; `None` for `void`. The bits are `None` when the
     /// entry returned poison, which only an entry without `noundef` on its return can.
     pub ret: Option<(Type, Option<u64>)>,
+    /// The status passed to C's `exit`, when the run ended that way (`ret` is `None` then).
+    pub exit: Option<u64>,
     /// Instructions executed (phis and terminators included).
     pub instructions: u64,
     /// Blocks entered.
@@ -95,10 +97,9 @@ impl fmt::Display for Trap {
             Trap::Memory(MemFault::Unallocated { addr, len }) => {
                 write!(f, "access of {len} bytes at unallocated address 0x{addr:x}")
             }
-            Trap::Memory(MemFault::OutOfBounds { addr, len, base, size }) => write!(
-                f,
-                "out-of-bounds access of {len} bytes at 0x{addr:x} (allocation 0x{base:x} has {size} bytes)"
-            ),
+            Trap::Memory(MemFault::OutOfBounds { addr, len, base, size }) => {
+                write!(f, "out-of-bounds access of {len} bytes at 0x{addr:x} (allocation 0x{base:x} has {size} bytes)")
+            }
             Trap::Memory(MemFault::ReadOnly { addr, global }) => {
                 write!(f, "write to constant global {global} at 0x{addr:x}")
             }
@@ -285,10 +286,19 @@ pub fn run_observed(
         }
     }
     let arg_vals: Vec<Word> = arg_vals.into_iter().map(|v| (v, false)).collect();
-    let ret = m.run(entry, &arg_vals, obs).map_err(RunError::Exec)?;
+    let end = m.run(entry, &arg_vals, obs).map_err(RunError::Exec)?;
     let buffers = buffers.iter().map(|&b| m.mem.contents(b).unwrap_or(&[]).to_vec()).collect();
-    let ret = ret.map(|(v, poison)| (f.ret.unwrap_or(Type::I64), (!poison).then_some(v)));
-    Ok(Outcome { ret, instructions: m.instructions, blocks: m.blocks, buffers })
+    let (ret, exit) = match end {
+        End::Return(ret) => (ret.map(|(v, poison)| (f.ret.unwrap_or(Type::I64), (!poison).then_some(v))), None),
+        End::Exit(code) => (None, Some(code)),
+    };
+    Ok(Outcome { ret, exit, instructions: m.instructions, blocks: m.blocks, buffers })
+}
+
+/// How a run ended: the entry returned, or `exit` was called.
+enum End {
+    Return(Option<Word>),
+    Exit(u64),
 }
 
 struct Machine<'p> {
@@ -350,13 +360,17 @@ impl<'p> Machine<'p> {
         })
     }
 
-    fn run(&mut self, entry: Func, args: &[Word], obs: &mut dyn Observer) -> Result<Option<Word>, Box<ExecError>> {
+    fn run(&mut self, entry: Func, args: &[Word], obs: &mut dyn Observer) -> Result<End, Box<ExecError>> {
         let first = self.new_frame(entry, args, None);
         let mut stack: Vec<Frame> = vec![first];
         self.blocks += 1;
         {
             let fr = stack.last().expect("entry frame");
-            obs.enter_block(&FrameView { func: fr.func, depth: 0, stack_top: self.mem.stack_mark(), frame: fr }, fr.block, None);
+            obs.enter_block(
+                &FrameView { func: fr.func, depth: 0, stack_top: self.mem.stack_mark(), frame: fr },
+                fr.block,
+                None,
+            );
         }
         loop {
             let depth = stack.len() - 1;
@@ -370,6 +384,7 @@ impl<'p> Machine<'p> {
             }
             match self.step(f, fr, inst, depth, obs) {
                 Ok(Flow::Next) => fr.pc += 1,
+                Ok(Flow::Exit(code)) => return Ok(End::Exit(code)),
                 Ok(Flow::Jump(to)) => {
                     let from = fr.block;
                     fr.block = to;
@@ -380,7 +395,11 @@ impl<'p> Machine<'p> {
                         return Err(self.error(fr, t));
                     }
                     let fr = stack.last().expect("frame");
-                    obs.enter_block(&FrameView { func: fr.func, depth, stack_top: self.mem.stack_mark(), frame: fr }, to, Some(from));
+                    obs.enter_block(
+                        &FrameView { func: fr.func, depth, stack_top: self.mem.stack_mark(), frame: fr },
+                        to,
+                        Some(from),
+                    );
                 }
                 Ok(Flow::Call(callee, args, ret_to)) => {
                     if stack.len() >= self.opts.max_call_depth {
@@ -389,14 +408,18 @@ impl<'p> Machine<'p> {
                     }
                     let nf = self.new_frame(callee, &args, ret_to);
                     self.blocks += 1;
-                    obs.enter_block(&FrameView { func: callee, depth: depth + 1, stack_top: self.mem.stack_mark(), frame: &nf }, nf.block, None);
+                    obs.enter_block(
+                        &FrameView { func: callee, depth: depth + 1, stack_top: self.mem.stack_mark(), frame: &nf },
+                        nf.block,
+                        None,
+                    );
                     stack.push(nf);
                 }
                 Ok(Flow::Return(v)) => {
                     let done = stack.pop().expect("frame");
                     self.mem.pop_stack(done.stack_mark);
                     match stack.last_mut() {
-                        None => return Ok(v),
+                        None => return Ok(End::Return(v)),
                         Some(caller) => {
                             if let (Some(r), Some((v, poison))) = (done.ret_to, v) {
                                 caller.vals[r.index()] = v;
@@ -444,7 +467,8 @@ impl<'p> Machine<'p> {
         match &data.kind {
             Binary { op, flags, lhs, rhs } => {
                 let ((a, pa), (b, pb)) = (get(fr, *lhs), get(fr, *rhs));
-                let divides = matches!(op, crate::BinOp::UDiv | crate::BinOp::SDiv | crate::BinOp::URem | crate::BinOp::SRem);
+                let divides =
+                    matches!(op, crate::BinOp::UDiv | crate::BinOp::SDiv | crate::BinOp::URem | crate::BinOp::SRem);
                 if divides && pb {
                     return Err(self::Trap::PoisonUse("a divisor"));
                 }
@@ -485,7 +509,10 @@ impl<'p> Machine<'p> {
             Phi { .. } => {} // resolved on block entry
             Alloca { elem_size, count, align } => {
                 let n = defined(fr, *count, "an alloca size")?;
-                let size = elem_size.checked_mul(n).filter(|&s| s <= 1 << 32).ok_or(self::Trap::AllocaTooLarge(elem_size.saturating_mul(n)))?;
+                let size = elem_size
+                    .checked_mul(n)
+                    .filter(|&s| s <= 1 << 32)
+                    .ok_or(self::Trap::AllocaTooLarge(elem_size.saturating_mul(n)))?;
                 let addr = self.mem.alloca(size, *align);
                 set(fr, Eval::Val(addr));
             }
@@ -591,7 +618,9 @@ impl<'p> Machine<'p> {
             }
             Ret { value } => {
                 let v = match value {
-                    Some(v) if f.ret_noundef => Some((defined(fr, *v, "the return value of a noundef function")?, false)),
+                    Some(v) if f.ret_noundef => {
+                        Some((defined(fr, *v, "the return value of a noundef function")?, false))
+                    }
                     Some(v) => Some(get(fr, *v)),
                     None => None,
                 };
@@ -599,12 +628,14 @@ impl<'p> Machine<'p> {
             }
             Unreachable => return Err(self::Trap::Unreachable),
             Trap { reason } => return Err(self::Trap::Abort(reason.clone())),
+            Exit { code } => return Ok(Flow::Exit(defined(fr, *code, "an exit status")?)),
         }
         Ok(Flow::Next)
     }
 }
 
 enum Flow {
+    Exit(u64),
     Next,
     Jump(Block),
     Call(Func, Vec<Word>, Option<Value>),

@@ -172,8 +172,20 @@ pub fn intrinsic(op: Intrinsic, args: &[u64], bits: u32, res_bits: u32) -> Eval 
     Eval::Val(match op {
         UMin => a.min(b),
         UMax => a.max(b),
-        SMin => if sa <= sb { a } else { b },
-        SMax => if sa >= sb { a } else { b },
+        SMin => {
+            if sa <= sb {
+                a
+            } else {
+                b
+            }
+        }
+        SMax => {
+            if sa >= sb {
+                a
+            } else {
+                b
+            }
+        }
         Abs => {
             if a == min_signed(bits) {
                 return if b & 1 == 1 { Eval::Poison } else { Eval::Val(a) };

@@ -692,6 +692,14 @@ fn lower_class(
         Ok(fields)
     };
     let tk = f.insts[term].kind.clone();
+    if matches!(tk, InstKind::Exit { .. }) {
+        let namer = Namer::new(f);
+        let o = origin_of(p, f, &namer, class.members[0].block, term);
+        return Err(LowerError::Unsupported {
+            what: "exit() (proving needs the entry to return)".into(),
+            origin: o.to_string(),
+        });
+    }
     let produced_fields: Vec<Node> = match &tk {
         InstKind::Ret { value } => {
             let mut fields = vec![cx.b.c(EXIT_TAG), step1, cx.b.c(STACK_BASE as i128)];

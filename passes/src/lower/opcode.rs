@@ -60,6 +60,7 @@ pub fn opcode_key(f: &Function, i: Inst) -> String {
         InstKind::Ret { value } => format!("ret{}", value.map(|v| format!(".{}", ty(v))).unwrap_or_default()),
         InstKind::Unreachable => "unreachable".into(),
         InstKind::Trap { .. } => "trap".into(),
+        InstKind::Exit { .. } => "exit".into(),
     }
 }
 
@@ -444,6 +445,9 @@ pub fn lower_opcode(
         InstKind::Unreachable | InstKind::Trap { .. } => {
             cx.b.residual(enabled, "a trap: no copy may run it");
             vec![]
+        }
+        InstKind::Exit { .. } => {
+            return Err(cx.unsupported("exit() (proving needs the entry to return)"))
         }
         _ => {
             cx.inst(i)?;
