@@ -334,7 +334,7 @@ fn cmd_run(prog: &ProgramOpts, json: bool, max_steps: u64, texts: &[String]) -> 
     let args = exec::args::parse_args(f, texts)?;
     let opts = ExecOptions { max_instructions: max_steps, ..ExecOptions::default() };
     let out = exec::run(&program, entry, &args, &opts).map_err(|e| e.to_string())?;
-    let hex = |b: &[u8]| b.iter().map(|x| format!("{x:02x}")).collect::<String>();
+    let hex = tessera_passes::prove::hex;
     if json {
         let ret = match out.ret {
             Some((ty, Some(v))) => serde_json::json!({
@@ -499,7 +499,7 @@ fn cmd_verify(
             Ok(v)
         });
     let verify_ms = start.elapsed().as_secs_f64() * 1e3;
-    let hex = |b: &[u8]| b.iter().map(|x| format!("{x:02x}")).collect::<String>();
+    let hex = tessera_passes::prove::hex;
     match outcome {
         Ok(v) => {
             if json {
@@ -569,7 +569,6 @@ fn cmd_dump(
 }
 
 fn cmd_check(prog: &ProgramOpts, group: &GroupOpts, json: bool, texts: &[String]) -> Result<(), String> {
-    use tessera_passes::glue::GlueError;
     use tessera_passes::witness;
     let (program, entry) = load(prog)?;
     let args = exec::args::parse_args(&program.funcs[entry], texts)?;
@@ -641,10 +640,9 @@ fn cmd_check(prog: &ProgramOpts, group: &GroupOpts, json: bool, texts: &[String]
             "return_poison": matches!(tr.outcome.ret, Some((_, None))),
             "glue": match &glue {
                 Ok(r) => serde_json::json!({"ok": true, "state_records": r.state_records, "memory_records": r.memory_records, "cells": r.cells}),
-                Err(GlueError::Grouping(_)) => serde_json::json!({"ok": null, "error": glue_err(&glue)}),
                 Err(_) => serde_json::json!({"ok": false, "error": glue_err(&glue)}),
             },
-            "ok": failed.is_none() && !matches!(glue, Err(ref e) if !matches!(e, GlueError::Grouping(_))),
+            "ok": failed.is_none() && glue.is_ok(),
         });
         println!("{obj}");
     } else {
@@ -687,7 +685,7 @@ fn cmd_check(prog: &ProgramOpts, group: &GroupOpts, json: bool, texts: &[String]
         }
     }
     if let Err(e) = &glue {
-        if failed.is_none() && !matches!(e, GlueError::Grouping(_)) {
+        if failed.is_none() {
             failed = Some(format!("glue: {e}"));
         }
     }

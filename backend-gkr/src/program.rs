@@ -829,6 +829,22 @@ pub fn verify_program<F: PrimeField>(
     Ok(())
 }
 
+/// A length-prefixed list (each item at least `min_bytes` long), decoded item by item; the
+/// length is bounded by the bytes left, and nothing is allocated ahead of the items.
+fn dec_list<'r, T>(
+    r: &mut Reader<'r>,
+    min_bytes: usize,
+    what: &str,
+    item: impl Fn(&mut Reader<'r>) -> Result<T, VerifyError>,
+) -> Result<Vec<T>, VerifyError> {
+    let n = r.count(min_bytes, what)?;
+    let mut out = Vec::new();
+    for _ in 0..n {
+        out.push(item(r)?);
+    }
+    Ok(out)
+}
+
 /// The MLE of `i -> base + i` at `z`.
 fn address_mle<F: PrimeField>(base: u64, z: &[F]) -> F {
     let mut addr = F::from(base);
@@ -871,38 +887,16 @@ impl<F: PrimeField> ProofCodec for ProgramProof<F> {
     }
 
     fn decode(r: &mut Reader<'_>) -> Result<Self, VerifyError> {
-        let n = r.count(8, "template proofs")?;
-        let mut templates = Vec::new();
-        for _ in 0..n {
-            templates.push(CommittedProof::decode(r)?);
-        }
-        let n = r.count(8, "segments")?;
-        let mut segment_commitments = Vec::new();
-        for _ in 0..n {
-            let k = r.count(37, "segment columns")?;
-            let mut cs = Vec::new();
-            for _ in 0..k {
-                cs.push(dec_commitment(r)?);
-            }
-            segment_commitments.push(cs);
-        }
-        let n = r.count(8, "product batches")?;
-        let mut products = Vec::new();
-        for _ in 0..n {
-            products.push(ProductProof::decode(r)?);
-        }
+        let templates = dec_list(r, 8, "template proofs", CommittedProof::decode)?;
+        let segment_commitments = dec_list(r, 8, "segments", |r| {
+            dec_list(r, 37, "segment columns", dec_commitment)
+        })?;
+        let products = dec_list(r, 8, "product batches", ProductProof::decode)?;
         let actives = r.fields("activity claims")?;
         let segment_evals = r.fields("segment evaluations")?;
-        let n = r.count(8, "segment openings")?;
-        let mut segment_openings = Vec::new();
-        for _ in 0..n {
-            let k = r.count(1, "segment column openings")?;
-            let mut os = Vec::new();
-            for _ in 0..k {
-                os.push(dec_opening(r)?);
-            }
-            segment_openings.push(os);
-        }
+        let segment_openings = dec_list(r, 8, "segment openings", |r| {
+            dec_list(r, 1, "segment column openings", dec_opening)
+        })?;
         Ok(ProgramProof {
             templates,
             segment_commitments,

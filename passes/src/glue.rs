@@ -20,12 +20,12 @@
 //! `tessera check` reports.
 
 use crate::canon::Classes;
+use crate::lower::opcode::{REG_BASE, ROM_BASE};
 use crate::pass::{Grouping, Module};
 use crate::template::{block_tag, to_u128, Template, EXIT_TAG, STATE_HEADER};
 use crate::witness::{walk_into, Trace, Walk};
 use std::collections::HashMap;
 use tessera_gkr::Fr;
-use crate::lower::opcode::{REG_BASE, ROM_BASE};
 use tessera_ir::exec::{Arg, Memory, STACK_BASE};
 
 /// What the glue check found.
@@ -46,8 +46,6 @@ pub enum GlueError {
     State(String),
     #[error("memory records do not match: {0}")]
     Memory(String),
-    #[error("the glue identities are not defined for {0} grouping (register-machine records)")]
-    Grouping(&'static str),
     #[error("witness: {0}")]
     Witness(String),
 }
@@ -85,6 +83,20 @@ fn first_imbalance(set: &Multiset) -> Option<String> {
     })
 }
 
+/// The entry's parameters as the interpreter passes them (integers masked to their width,
+/// buffers at the addresses it gives them).
+pub fn param_values(m: &Module, args: &[Arg]) -> Vec<u64> {
+    let f = &m.program.funcs[m.entry];
+    let mut mem = Memory::new(&m.program);
+    args.iter()
+        .enumerate()
+        .map(|(i, a)| match a {
+            Arg::Int(v) => v & f.ty(f.params[i]).mask(),
+            Arg::Buffer(b) => mem.add_arg_buffer(i, b.clone()),
+        })
+        .collect()
+}
+
 /// The initial state record: the entry block with the arguments as the interpreter passes
 /// them (buffers at their addresses).
 pub fn initial_record(m: &Module, args: &[Arg]) -> Vec<Fr> {
@@ -94,15 +106,7 @@ pub fn initial_record(m: &Module, args: &[Arg]) -> Vec<Fr> {
     let (c, k) = classes.of_block[&entry];
     let class = &classes.classes[c];
     let member = &class.members[k];
-    let mut mem = Memory::new(&m.program);
-    let vals: Vec<u64> = args
-        .iter()
-        .enumerate()
-        .map(|(i, a)| match a {
-            Arg::Int(v) => v & f.ty(f.params[i]).mask(),
-            Arg::Buffer(b) => mem.add_arg_buffer(i, b.clone()),
-        })
-        .collect();
+    let vals = param_values(m, args);
     let mut rec = vec![Fr::from(block_tag(entry) as u64), Fr::from(0u64), Fr::from(STACK_BASE)];
     for v in member.inputs.iter().chain(&member.carried) {
         let x = f.params.iter().position(|p| p == v).map(|i| vals[i]).unwrap_or(0);
@@ -112,7 +116,7 @@ pub fn initial_record(m: &Module, args: &[Arg]) -> Vec<Fr> {
     rec
 }
 
-/// Checks the state and memory identities of a block- or region-grouped trace of `m` (the
+/// Checks the state and memory identities of a trace of `m` in any grouping (the
 /// module after the pipeline) run on `args`.
 pub fn check_glue(m: &Module, grouping: Grouping, args: &[Arg], tr: &Trace) -> Result<GlueReport, GlueError> {
     // opcode grouping: the machine's ROM and registers are memory too
@@ -149,16 +153,18 @@ pub fn check_glue(m: &Module, grouping: Grouping, args: &[Arg], tr: &Trace) -> R
     state_records += 2;
     // Initial and final cells of everything touched.
     let mut init_mem = Memory::new(&m.program);
-    let mut regs: HashMap<u128, u64> = HashMap::new();
-    let f = &m.program.funcs[m.entry];
     for (i, a) in args.iter().enumerate() {
-        let v = match a {
-            Arg::Buffer(b) => init_mem.add_arg_buffer(i, b.clone()),
-            Arg::Int(v) => v & f.ty(f.params[i]).mask(),
-        };
-        let r = tessera_ir::entity::EntityRef::index(f.params[i]) as u128;
-        regs.insert(REG_BASE as u128 + r, v);
+        if let Arg::Buffer(b) = a {
+            init_mem.add_arg_buffer(i, b.clone());
+        }
     }
+    let f = &m.program.funcs[m.entry];
+    let regs: HashMap<u128, u64> = f
+        .params
+        .iter()
+        .zip(param_values(m, args))
+        .map(|(&p, v)| (REG_BASE as u128 + tessera_ir::entity::EntityRef::index(p) as u128, v))
+        .collect();
     let rom = machine.as_ref().map(|mc| mc.rom()).unwrap_or_default();
     for (&addr, &(ts, byte)) in &last {
         let init = if machine.is_some() && addr >= REG_BASE as u128 && addr < STACK_BASE as u128 {

@@ -26,7 +26,7 @@
 //! access, and for it the proven run is the interpreter's.
 
 use crate::canon::Classes;
-use crate::glue::initial_record;
+use crate::glue::{initial_record, param_values};
 use crate::layer::{layer_outputs, LayerError, Layered};
 use crate::lower::opcode::{Machine, REG_BASE, ROM_BASE};
 use crate::lower::{self, RangeCheck};
@@ -220,7 +220,8 @@ impl ProofFile {
     }
 }
 
-fn hex(b: &[u8]) -> String {
+/// Lower-case hex of `b` (how buffers are printed and claimed).
+pub fn hex(b: &[u8]) -> String {
     b.iter().map(|x| format!("{x:02x}")).collect()
 }
 
@@ -334,19 +335,6 @@ fn segments(m: &Module, args: &[Arg], h: &Header) -> Result<Vec<Segment<Fr>>, St
         segs.push(Segment { set: MEMORY_SET, base: STACK_BASE, log_size: k as usize, init: None, public_final: None });
     }
     Ok(segs)
-}
-
-/// The entry's parameters as the interpreter passes them (buffers at their addresses).
-fn param_values(m: &Module, args: &[Arg]) -> Vec<u64> {
-    let f = &m.program.funcs[m.entry];
-    let mut mem = Memory::new(&m.program);
-    args.iter()
-        .enumerate()
-        .map(|(i, a)| match a {
-            Arg::Int(v) => v & f.ty(f.params[i]).mask(),
-            Arg::Buffer(b) => mem.add_arg_buffer(i, b.clone()),
-        })
-        .collect()
 }
 
 /// The opcode machine's ROM (public, read only) and registers (parameters initialised).

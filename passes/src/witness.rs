@@ -377,17 +377,12 @@ fn opcode_trace(
         refs.extend(evs.iter().enumerate().map(|(j, e)| (e.ts, n, j)));
     }
     refs.sort_unstable();
-    let mut regs: HashMap<u64, u64> = HashMap::new();
-    {
-        let mut mem = exec::Memory::new(&m.program);
-        for (i, a) in args.iter().enumerate() {
-            let v = match a {
-                Arg::Int(v) => v & f.ty(f.params[i]).mask(),
-                Arg::Buffer(b) => mem.add_arg_buffer(i, b.clone()),
-            };
-            regs.insert(REG_BASE + tessera_ir::entity::EntityRef::index(f.params[i]) as u64, v);
-        }
-    }
+    let mut regs: HashMap<u64, u64> = f
+        .params
+        .iter()
+        .zip(crate::glue::param_values(m, args))
+        .map(|(&p, v)| (REG_BASE + tessera_ir::entity::EntityRef::index(p) as u64, v))
+        .collect();
     let mut last: HashMap<u64, u64> = HashMap::new();
     for (_, n, j) in refs {
         let e = &mut all[n].2[j];
