@@ -335,12 +335,17 @@ fn cmd_run(prog: &ProgramOpts, json: bool, max_steps: u64, texts: &[String]) -> 
     let opts = ExecOptions { max_instructions: max_steps, ..ExecOptions::default() };
     let out = exec::run(&program, entry, &args, &opts).map_err(|e| e.to_string())?;
     let hex = tessera_passes::prove::hex;
+    // The return value in decimal, unsigned and signed (all its bits when wider than 64).
+    let decimal = |ty: tessera_ir::Type, v: u64| match out.ret_wide {
+        Some(l) => (exec::wide::to_big(l).to_string(), exec::wide::signed(l, ty.bits()).to_string()),
+        None => (v.to_string(), sext(v, ty.bits()).to_string()),
+    };
     if json {
         let ret = match out.ret {
             Some((ty, Some(v))) => serde_json::json!({
                 "type": ty.to_string(),
-                "unsigned": v.to_string(),
-                "signed": sext(v, ty.bits()).to_string(),
+                "unsigned": decimal(ty, v).0,
+                "signed": decimal(ty, v).1,
             }),
             Some((ty, None)) => serde_json::json!({ "type": ty.to_string(), "poison": true }),
             None => serde_json::Value::Null,
@@ -359,7 +364,10 @@ fn cmd_run(prog: &ProgramOpts, json: bool, max_steps: u64, texts: &[String]) -> 
     } else {
         match (out.ret, out.exit) {
             (_, Some(code)) => println!("exit: {} (the program called exit)", sext(code, 32)),
-            (Some((ty, Some(v))), None) => println!("return: {ty} {v} (signed {})", sext(v, ty.bits())),
+            (Some((ty, Some(v))), None) => {
+                let (u, i) = decimal(ty, v);
+                println!("return: {ty} {u} (signed {i})")
+            }
             (Some((ty, None)), None) => println!("return: {ty} poison (the entry returned an undefined value)"),
             (None, None) => println!("return: void"),
         }

@@ -64,6 +64,16 @@ fn headers_are_well_formed() {
             problems.push(format!("{}: no tessera-reject line", p.name()));
         }
     }
+    for p in interp_programs() {
+        if p.lower_reject.is_none() || p.reject.is_some() {
+            problems.push(format!("{}: testdata/interp/ needs tessera-lower-reject and no tessera-reject", p.name()));
+        }
+    }
+    for p in &accepted {
+        if p.lower_reject.is_some() {
+            problems.push(format!("{}: tessera-lower-reject outside testdata/interp/", p.name()));
+        }
+    }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
@@ -180,7 +190,8 @@ fn opt_levels() -> Vec<Option<String>> {
 
 #[test]
 fn tessera_run_agrees_with_native_and_lli() {
-    let programs = accepted_programs();
+    let mut programs = accepted_programs();
+    programs.extend(interp_programs());
     let levels = opt_levels();
     let scratch = Scratch::new("differential");
     let reports = parallel_map(&programs, worker_threads(), |p| {

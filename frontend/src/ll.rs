@@ -206,6 +206,21 @@ impl<'m> Val<'m> {
         Some(unsafe { LLVMConstIntGetZExtValue(self.r) })
     }
 
+    /// Bits of an integer constant of at most 256 bits, as little-endian limbs.
+    pub(crate) fn const_wide(self) -> Option<[u64; 4]> {
+        let w = self.ty().int_width();
+        if self.kind() != ValueKind::LLVMConstantIntValueKind || w > 256 {
+            return None;
+        }
+        if w <= 64 {
+            return self.const_int().map(|v| [v, 0, 0, 0]);
+        }
+        // The C API reads at most 64 bits of a ConstantInt; LLVM prints it as `iN <decimal>`.
+        let text = self.print();
+        let digits = text.split_whitespace().nth(1)?;
+        tessera_ir::exec::wide::parse_decimal(digits, w)
+    }
+
     /// A floating-point constant as a double, and whether that conversion lost information.
     pub(crate) fn const_real(self) -> Option<(f64, bool)> {
         if self.kind() != ValueKind::LLVMConstantFPValueKind {

@@ -65,6 +65,7 @@ impl Namer {
         let Some(d) = f.values.get(v) else { return format!("%?{}", v.index()) };
         match &d.def {
             ValueDef::Const(c) => const_text(d.ty, *c),
+            ValueDef::WideConst(l) => crate::exec::wide::text(*l, d.ty.bits()),
             ValueDef::Poison => "poison".into(),
             ValueDef::GlobalAddr(g) => match p.and_then(|p| p.globals.get(*g)) {
                 Some(gd) => format!("@{}", gd.name),
@@ -251,6 +252,9 @@ pub fn write_function(out: &mut impl Write, p: Option<&Program>, f: &Function) -
     writeln!(out, ") -> {noundef}{} {{", ty_text(f.ret))?;
     if let Some(d) = &f.demangled {
         writeln!(out, "  ; {d}")?;
+    }
+    if f.ret_slot {
+        writeln!(out, "  ; returns an aggregate through its last parameter")?;
     }
     for &b in &f.layout {
         writeln!(out, "{}:", n.block(b))?;

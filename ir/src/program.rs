@@ -38,6 +38,8 @@ pub enum ValueDef {
     Inst(Inst),
     /// An integer (or null pointer) constant, masked to the type's width.
     Const(u64),
+    /// An integer constant wider than 64 bits: little-endian limbs, masked to the width.
+    WideConst([u64; 4]),
     /// The address of a global.
     GlobalAddr(Global),
     /// LLVM's `poison` or `undef` (tessera treats `undef` as poison).
@@ -85,6 +87,11 @@ pub struct Function {
     /// behaviour. Without it the caller receives poison (and may ignore it).
     #[serde(default)]
     pub ret_noundef: bool,
+    /// The function returned an aggregate in LLVM (clang returns a 16-byte struct or an
+    /// `__int128` as `{ i64, i64 }`): the frontend passes a pointer to a caller's stack slot
+    /// as the last parameter, and the function stores the fields there and returns `void`.
+    #[serde(default)]
+    pub ret_slot: bool,
     pub values: Arena<Value, ValueData>,
     pub insts: Arena<Inst, InstData>,
     pub blocks: Arena<Block, BlockData>,
@@ -144,6 +151,15 @@ impl Function {
         self.interned(ty, ValueDef::Const(bits & ty.mask()))
     }
 
+    /// The interned constant of a wide integer type from its little-endian limbs (masked to
+    /// the width). A type of at most 64 bits gets an ordinary [`ValueDef::Const`].
+    pub fn const_wide(&mut self, ty: Type, limbs: [u64; 4]) -> Value {
+        if !ty.is_wide() {
+            return self.const_value(ty, limbs[0]);
+        }
+        self.interned(ty, ValueDef::WideConst(crate::exec::wide::mask_limbs(limbs, ty.bits())))
+    }
+
     /// The interned poison value of type `ty`.
     pub fn poison(&mut self, ty: Type) -> Value {
         self.interned(ty, ValueDef::Poison)
@@ -168,7 +184,7 @@ impl Function {
 
     fn rebuild_const_cache(&mut self) {
         for (v, d) in self.values.iter() {
-            if matches!(d.def, ValueDef::Const(_) | ValueDef::Poison | ValueDef::GlobalAddr(_)) {
+            if matches!(d.def, ValueDef::Const(_) | ValueDef::WideConst(_) | ValueDef::Poison | ValueDef::GlobalAddr(_)) {
                 self.consts.entry((d.ty, d.def.clone())).or_insert(v);
             }
         }

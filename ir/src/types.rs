@@ -1,4 +1,4 @@
-//! Scalar types: integers `i1..i64` and 64-bit pointers.
+//! Scalar types: integers `i1..i256` and 64-bit pointers.
 
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -7,8 +7,9 @@ use std::fmt;
 /// scalars), and pointers are 64-bit addresses (x86-64 data layout).
 #[derive(Copy, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum Type {
-    /// An integer of 1 to 64 bits.
-    Int(u8),
+    /// An integer of 1 to 256 bits. Widths over 64 run in the interpreter; the circuit
+    /// stages refuse them (see [`Type::is_wide`]).
+    Int(u16),
     /// A pointer: a 64-bit byte address.
     Ptr,
 }
@@ -36,18 +37,30 @@ impl Type {
         (self.bits() as u64).div_ceil(8)
     }
 
-    /// The mask of the value's bits.
+    /// The mask of the value's bits (all 64 bits for a wide integer: its low limb).
     pub fn mask(self) -> u64 {
         mask(self.bits())
     }
 
-    /// True for integers of a width tessera supports (1..=64).
+    /// True for integers of a width tessera supports (1..=256).
     pub fn is_valid(self) -> bool {
         match self {
-            Type::Int(b) => (1..=64).contains(&b),
+            Type::Int(b) => (1..=MAX_INT_BITS).contains(&b),
             Type::Ptr => true,
         }
     }
+
+    /// True for integers wider than 64 bits: values the interpreter holds in four limbs
+    /// ([`crate::exec::wide`]) and the circuit stages do not lower yet.
+    pub fn is_wide(self) -> bool {
+        self.bits() > 64
+    }
+}
+
+/// The widest integer type tessera accepts.
+pub const MAX_INT_BITS: u16 = 256;
+
+impl Type {
 }
 
 /// The mask of the low `bits` bits (`bits` in 1..=64).

@@ -10,6 +10,9 @@ pub enum PassError {
     /// Recursive calls cannot be inlined.
     #[error("recursion is not supported yet: {}", cycle.join(" -> "))]
     Recursion { cycle: Vec<String> },
+    /// A construct the interpreter runs but the circuit stages do not handle yet.
+    #[error("{what} cannot be lowered to circuits yet, in function '{func}', block {block}, instruction `{inst}`{}", loc.as_ref().map(|l| format!(" at {l}")).unwrap_or_default())]
+    Unsupported { what: String, func: String, block: String, inst: String, loc: Option<tessera_ir::SrcLoc> },
     /// `--after` named no pass of the pipeline.
     #[error("no pass named '{name}' in the {pipeline} pipeline (passes: {})", available.join(", "))]
     UnknownPass { name: String, pipeline: &'static str, available: Vec<&'static str> },

@@ -92,6 +92,8 @@ pub fn param_values(m: &Module, args: &[Arg]) -> Vec<u64> {
         .enumerate()
         .map(|(i, a)| match a {
             Arg::Int(v) => v & f.ty(f.params[i]).mask(),
+            // Only a parameter no instruction reads can be wide here (`refuse_unlowerable`).
+            Arg::Wide(l) => l[0],
             Arg::Buffer(b) => mem.add_arg_buffer(i, b.clone()),
         })
         .collect()

@@ -112,6 +112,7 @@ fn inline_one(f: &mut Function, b: Block, k: usize, callee: &Function, args: &[V
         vmap[v.index()] = match &d.def {
             ValueDef::Param(i) => Some(args[*i as usize]),
             ValueDef::Const(c) => Some(f.const_value(d.ty, *c)),
+            ValueDef::WideConst(l) => Some(f.const_wide(d.ty, *l)),
             ValueDef::Poison => Some(f.poison(d.ty)),
             ValueDef::GlobalAddr(g) => Some(f.global_addr(*g)),
             ValueDef::Inst(_) => None,

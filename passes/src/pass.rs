@@ -197,6 +197,47 @@ pub const BLOCK_PIPELINE: &[&dyn Pass] = &[&Inline, &ExpandMem, &Simplify];
 pub const REGION_PIPELINE: &[&dyn Pass] =
     &[&Inline, &ExpandMem, &Simplify, &Fuse, &IfConvertLoops, &IfConvertDiamonds, &Unroll, &Simplify];
 
+/// Refuses, before any pass runs, what the circuit stages cannot express yet though the
+/// interpreter runs it: integers wider than 64 bits, in the entry or a function it calls.
+/// The error names the first instruction that computes on one.
+pub fn refuse_unlowerable(p: &tessera_ir::Program, entry: tessera_ir::Func) -> Result<(), PassError> {
+    let mut seen = vec![false; p.funcs.len()];
+    let mut work = vec![entry];
+    while let Some(func) = work.pop() {
+        if std::mem::replace(&mut seen[tessera_ir::entity::EntityRef::index(func)], true) {
+            continue;
+        }
+        let f = &p.funcs[func];
+        for (_, d) in f.insts.iter() {
+            if let tessera_ir::InstKind::Call { callee, .. } = d.kind {
+                work.push(callee);
+            }
+        }
+        let n = tessera_ir::display::Namer::new(f);
+        for &b in &f.layout {
+            for &i in &f.blocks[b].insts {
+                let d = &f.insts[i];
+                let mut wide = d.result.map(|r| f.ty(r)).filter(|t| t.is_wide());
+                d.kind.for_each_operand(|v| {
+                    if wide.is_none() && f.ty(v).is_wide() {
+                        wide = Some(f.ty(v));
+                    }
+                });
+                if let Some(t) = wide {
+                    return Err(PassError::Unsupported {
+                        what: format!("{t} arithmetic (integers wider than 64 bits)"),
+                        func: f.display_name().to_string(),
+                        block: n.block(b),
+                        inst: n.inst(Some(p), f, i),
+                        loc: d.loc.clone(),
+                    });
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Runs `grouping`'s pipeline on a copy of `m`, stopping after the first pass named
 /// `stop_after` when given. The verifier runs after every pass.
 pub fn run_pipeline(
@@ -215,6 +256,7 @@ pub fn run_pipeline(
             });
         }
     }
+    refuse_unlowerable(&m.program, m.entry)?;
     let mut m = m.clone();
     for pass in pipeline {
         pass.run(&mut m, cfg)?;

@@ -257,6 +257,10 @@ fn base_statement(m: &Module, grouping: Grouping, args: &[Arg], h: &Header, fron
                 a.extend((b.len() as u64).to_le_bytes());
                 a.extend(b);
             }
+            Arg::Wide(l) => {
+                a.push(2u8);
+                l.iter().for_each(|x| a.extend(x.to_le_bytes()));
+            }
         }
     }
     s.public_bytes(b"tessera/args", &a);

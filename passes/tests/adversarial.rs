@@ -124,7 +124,7 @@ fn memset_length_from_poison_select() {
 #[test]
 fn funnel_shift_constant_amount_above_2_32() {
     let w = 40u32;
-    let ty = Type::Int(w as u8);
+    let ty = Type::Int(w as u16);
     for op in [Intrinsic::Fshl, Intrinsic::Fshr] {
         let mut f = Function::new("f", &[ty, ty], Some(ty));
         let b = f.add_block();

@@ -212,7 +212,7 @@ fn binops() -> Vec<(BinOp, Flags)> {
 }
 
 fn bin_module(op: BinOp, flags: Flags, w: u32, u: Use, const_rhs: Option<u64>) -> Module {
-    let ty = Type::Int(w as u8);
+    let ty = Type::Int(w as u16);
     let nparams = if const_rhs.is_some() { 1 } else { 2 };
     one(
         &vec![ty; nparams],
@@ -272,7 +272,7 @@ fn binary_ops_are_sound_at_small_widths() {
 }
 
 fn icmp_module(pred: IcmpPred, w: u32) -> Module {
-    let ty = Type::Int(w as u8);
+    let ty = Type::Int(w as u16);
     one(&[ty, ty], Type::I1, |_, p| InstKind::Icmp { pred, lhs: p[0], rhs: p[1] }, Use::Ret)
 }
 
@@ -310,7 +310,7 @@ fn comparisons_match_and_are_sound() {
 }
 
 fn cast_module(op: CastOp, flags: Flags, from: u32, to: u32, u: Use) -> Module {
-    one(&[Type::Int(from as u8)], Type::Int(to as u8), |_, p| InstKind::Cast { op, flags, arg: p[0] }, u)
+    one(&[Type::Int(from as u16)], Type::Int(to as u16), |_, p| InstKind::Cast { op, flags, arg: p[0] }, u)
 }
 
 #[test]
@@ -351,7 +351,7 @@ fn casts_match_and_are_sound() {
 }
 
 fn intrinsic_module(op: Intrinsic, w: u32, flag: Option<bool>, u: Use) -> Module {
-    let ty = Type::Int(w as u8);
+    let ty = Type::Int(w as u16);
     let rty = match op {
         Intrinsic::UAddOverflow
         | Intrinsic::SAddOverflow

@@ -203,6 +203,9 @@ pub struct TestProgram {
     pub runs: Vec<Run>,
     /// For rejected programs: a substring the error message must contain.
     pub reject: Option<String>,
+    /// For programs the interpreter runs but the circuit stages refuse (`testdata/interp/`):
+    /// a substring of the circuit stages' error.
+    pub lower_reject: Option<String>,
 }
 
 impl TestProgram {
@@ -249,6 +252,7 @@ pub fn parse_header(text: &str, lang: Lang, path: &Path) -> Result<TestProgram, 
     let mut entry = None;
     let mut run_lines = Vec::new();
     let mut reject = None;
+    let mut lower_reject = None;
     for (lineno, line) in text.lines().enumerate() {
         let line = line.trim();
         let Some(comment) = line.strip_prefix(marker) else {
@@ -274,6 +278,12 @@ pub fn parse_header(text: &str, lang: Lang, path: &Path) -> Result<TestProgram, 
                 return Err(at("empty tessera-reject".into()));
             }
             reject = Some(sub.to_owned());
+        } else if let Some(sub) = comment.strip_prefix("tessera-lower-reject:") {
+            let sub = sub.trim();
+            if sub.is_empty() {
+                return Err(at("empty tessera-lower-reject".into()));
+            }
+            lower_reject = Some(sub.to_owned());
         } else if comment.starts_with("tessera-") {
             return Err(at(format!("unknown header line `{comment}`")));
         }
@@ -293,6 +303,7 @@ pub fn parse_header(text: &str, lang: Lang, path: &Path) -> Result<TestProgram, 
         entry,
         runs,
         reject,
+        lower_reject,
     })
 }
 
@@ -413,6 +424,15 @@ pub fn list_programs(dir: &Path) -> Vec<PathBuf> {
 /// The accepted programs of `testdata/` (not `reject/`), headers parsed; panics on a bad header.
 pub fn accepted_programs() -> Vec<TestProgram> {
     list_programs(&testdata_dir())
+        .iter()
+        .map(|p| parse_program(p).unwrap_or_else(|e| panic!("{e}")))
+        .collect()
+}
+
+/// The programs of `testdata/interp/`: run by the interpreter (and checked against native
+/// like the accepted ones), refused by the circuit stages; headers parsed.
+pub fn interp_programs() -> Vec<TestProgram> {
+    list_programs(&testdata_dir().join("interp"))
         .iter()
         .map(|p| parse_program(p).unwrap_or_else(|e| panic!("{e}")))
         .collect()

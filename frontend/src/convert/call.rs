@@ -133,6 +133,14 @@ const OVERFLOW_INTRINSICS: &[(&str, BinOp, Intrinsic)] = &[
     ("smul.with.overflow", BinOp::Mul, Intrinsic::SMulOverflow),
 ];
 
+/// The value of shape `s` from its leaves in order.
+fn rebuild(s: &super::types::Shape, leaves: &mut impl Iterator<Item = tessera_ir::Value>) -> Lv {
+    match s {
+        super::types::Shape::Scalar(_) => Lv::S(leaves.next().expect("one leaf per scalar")),
+        super::types::Shape::Agg(fs) => Lv::Agg(fs.iter().map(|f| rebuild(f, leaves)).collect()),
+    }
+}
+
 /// True when intrinsic `name` is `base` or `base` with type suffixes (`umin.i32`).
 fn is(name: &str, base: &str) -> bool {
     name.strip_prefix(base).is_some_and(|r| r.is_empty() || r.starts_with('.'))
@@ -172,14 +180,12 @@ impl<'m> FnCx<'_, 'm> {
         let sym = callee.name();
         let cname = demangle(&sym).unwrap_or(sym);
         let what = format!("call to '{cname}'");
-        if matches!(classify(inst.ty()), TyClass::Aggregate) {
-            return Err(self.unsupported(format!("aggregate return value ({what})")));
-        }
         let n = inst.num_args();
         if (0..n).filter_map(|i| inst.operand(i)).any(|a| matches!(classify(a.ty()), TyClass::Aggregate)) {
             return Err(self.unsupported(format!("aggregate argument ({what})")));
         }
-        self.check_types(inst, &what, false)?;
+        // An aggregate result comes back through a slot (`FnCx::ret_layout`).
+        self.check_types(inst, &what, true)?;
         let fty = callee.global_value_type().ok_or_else(|| internal("function without a type"))?;
         if fty.is_vararg() {
             return Err(self.unsupported(format!("call to variadic function '{cname}'")));
@@ -190,9 +196,26 @@ impl<'m> FnCx<'_, 'm> {
         }
         let func =
             *self.m.funcs.get(&callee.key()).ok_or_else(|| internal("call of a function that was not collected"))?;
-        let mut args = Vec::with_capacity(n as usize);
+        let mut args = Vec::with_capacity(n as usize + 1);
         for i in 0..n {
             args.push(self.scalar(inst.operand(i))?);
+        }
+        if let Some(layout) = self.ret_layout(fty)? {
+            // The callee stores its aggregate result in a slot of this frame.
+            let t = inst.ty();
+            let size = self.m.m.alloc_size(t).ok_or_else(|| internal("unsized aggregate return"))?;
+            let slot = self.entry_slot(size.max(1), 16);
+            args.push(slot);
+            self.emit(InstKind::Call { callee: func, args }, None);
+            let mut leaves = Vec::with_capacity(layout.len());
+            for (off, ty) in layout {
+                let addr = self.value(InstKind::Gep { base: slot, offset: off as i64, indices: vec![] }, Type::Ptr)?;
+                leaves.push(self.value(InstKind::Load { addr, align: 1 }, ty)?);
+            }
+            let s = super::types::shape(t).map_err(|i| self.unsupported(i.construct("return value")))?;
+            let lv = rebuild(&s, &mut leaves.into_iter());
+            self.values.insert(inst.key(), lv);
+            return Ok(());
         }
         let ret = match classify(inst.ty()) {
             TyClass::Scalar(t) => Some(t),

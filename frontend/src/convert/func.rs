@@ -56,6 +56,8 @@ pub(crate) struct FnCx<'a, 'm> {
     ctx_inst: Option<Val<'m>>,
     loc: Option<SrcLoc>,
     phis: Vec<PendingPhi<'m>>,
+    /// For a function that returned an aggregate: the slot parameter and the leaves' layout.
+    ret_slot: Option<(Value, Vec<(u64, Type)>)>,
 }
 
 /// Converts the LLVM function `llf`.
@@ -79,6 +81,7 @@ pub(crate) fn convert_function<'m>(
         ctx_inst: None,
         loc: None,
         phis: Vec::new(),
+        ret_slot: None,
     };
     let fty = llf.global_value_type().ok_or_else(|| internal("function without a type"))?;
     if fty.is_vararg() {
@@ -86,12 +89,20 @@ pub(crate) fn convert_function<'m>(
     }
     let llblocks = llf.blocks();
     let rpo = reverse_postorder(&llblocks);
-    let (params, ret) = match signature(&cx, fty) {
+    let (mut params, ret) = match signature(&cx, fty) {
         Ok(sig) => sig,
         // An instruction using the offending type makes the clearer message.
         Err(e) => return Err(cx.first_type_issue(&rpo).unwrap_or(e)),
     };
+    let slot_layout = cx.ret_layout(fty)?;
+    if slot_layout.is_some() {
+        params.push(Type::Ptr);
+    }
     cx.f = Function::new(symbol, &params, ret);
+    if let Some(layout) = slot_layout {
+        cx.f.ret_slot = true;
+        cx.ret_slot = Some((*cx.f.params.last().expect("the slot parameter"), layout));
+    }
     cx.f.demangled = demangled;
     // Where poison is undefined behaviour at the function's boundary (see `tessera_ir::exec`).
     cx.f.ret_noundef = ret.is_some() && llf.ret_has_attr("noundef");
@@ -127,9 +138,9 @@ fn signature(cx: &FnCx<'_, '_>, fty: Ty<'_>) -> Result<(Vec<Type>, Option<Type>)
         });
     }
     let ret = match fty.return_type().map(classify) {
-        Some(TyClass::Void) => None,
+        // An aggregate is returned through a slot (see `FnCx::ret_layout`).
+        Some(TyClass::Void) | Some(TyClass::Aggregate) => None,
         Some(TyClass::Scalar(t)) => Some(t),
-        Some(TyClass::Aggregate) => return Err(cx.unsupported("aggregate return value".into())),
         Some(TyClass::Bad(i)) => return Err(cx.unsupported(i.construct("return value"))),
         None => return Err(internal("function type without a return type")),
     };
@@ -213,7 +224,9 @@ impl<'m> FnCx<'_, 'm> {
                     }
                 }
                 LLVMBr | LLVMSwitch | LLVMRet | LLVMUnreachable => {
-                    self.check_types(inst, super::types::opcode_name(op), false)?;
+                    // A function returning an aggregate stores it through its slot.
+                    let agg_ret = op == LLVMRet && self.ret_slot.is_some();
+                    self.check_types(inst, super::types::opcode_name(op), agg_ret)?;
                     return self.terminator(inst, op);
                 }
                 _ => {
@@ -291,6 +304,27 @@ impl<'m> FnCx<'_, 'm> {
     /// Emits an instruction with a result of type `ty`.
     pub(super) fn value(&mut self, kind: InstKind, ty: Type) -> Result<Value> {
         self.emit(kind, Some(ty)).1.ok_or_else(|| internal("instruction without a result"))
+    }
+
+    /// For a function type returning an aggregate: its leaves' offsets and types.
+    pub(super) fn ret_layout(&self, fty: Ty<'m>) -> Result<Option<Vec<(u64, Type)>>> {
+        match fty.return_type() {
+            Some(t) if matches!(classify(t), TyClass::Aggregate) => super::types::leaf_layout(self.m.m, t)
+                .map(Some)
+                .map_err(|i| self.unsupported(i.construct("return value"))),
+            _ => Ok(None),
+        }
+    }
+
+    /// A stack slot of `size` bytes allocated once, at the top of the entry block.
+    pub(super) fn entry_slot(&mut self, size: u64, align: u32) -> Value {
+        let one = self.f.const_value(Type::I64, 1);
+        let entry = self.f.entry();
+        let (inst, v) = self.f.push_inst(entry, InstKind::Alloca { elem_size: size, count: one, align }, Some(Type::Ptr), None);
+        let insts = &mut self.f.blocks[entry].insts;
+        insts.pop();
+        insts.insert(0, inst);
+        v.expect("an alloca has a result")
     }
 
     // ---- errors ----
@@ -378,8 +412,8 @@ impl<'m> FnCx<'_, 'm> {
         match v.kind() {
             ValueKind::LLVMConstantIntValueKind => {
                 let t = self.scalar_ty(v.ty(), "constant")?;
-                let bits = v.const_int().ok_or_else(|| internal("wide integer constant"))?;
-                Ok(Lv::S(self.f.const_value(t, bits)))
+                let limbs = v.const_wide().ok_or_else(|| internal("unreadable integer constant"))?;
+                Ok(Lv::S(self.f.const_wide(t, limbs)))
             }
             ValueKind::LLVMConstantPointerNullValueKind => {
                 let t = self.scalar_ty(v.ty(), "constant")?;
@@ -526,6 +560,23 @@ impl<'m> FnCx<'_, 'm> {
                 InstKind::Switch { value, default, cases }
             }
             Opcode::LLVMRet => match inst.operand(0) {
+                Some(v) if self.ret_slot.is_some() => {
+                    let (slot, layout) = self.ret_slot.clone().expect("checked");
+                    let lv = self.operand(v)?;
+                    let mut leaves = Vec::new();
+                    lv.leaves(&mut leaves);
+                    if leaves.len() != layout.len() {
+                        return Err(internal("returned aggregate does not match its type"));
+                    }
+                    for (leaf, (off, ty)) in leaves.into_iter().zip(layout) {
+                        let addr = self.value(InstKind::Gep { base: slot, offset: off as i64, indices: vec![] }, Type::Ptr)?;
+                        // Memory holds no poison: an undefined field (padding, an unset member)
+                        // is stored as some value, which the caller may ignore as LLVM allows.
+                        let value = self.value(InstKind::Freeze { arg: leaf }, ty)?;
+                        self.emit(InstKind::Store { value, addr, align: 1 }, None);
+                    }
+                    InstKind::Ret { value: None }
+                }
                 Some(v) => {
                     let value = self.scalar(Some(v))?;
                     InstKind::Ret { value: Some(value) }

@@ -15,6 +15,8 @@ const MAX_GLOBAL_BYTES: u64 = 1 << 28;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum CVal {
     Int(u64),
+    /// An integer constant wider than 64 bits (little-endian limbs).
+    Wide([u64; 4]),
     Addr(Global, i64),
 }
 
@@ -115,6 +117,7 @@ impl<'m> ModuleCx<'m> {
                         let b = bits.to_le_bytes();
                         w.put(off, &b[..size.min(8) as usize])
                     }
+                    CVal::Wide(limbs) => w.put(off, &tessera_ir::exec::wide::to_bytes(limbs, size.min(32) as usize)),
                     CVal::Addr(target, addend) if size == 8 => {
                         w.check(off, 8)?;
                         w.relocs.push(Reloc { offset: off, target, addend });
@@ -158,6 +161,9 @@ impl<'m> ModuleCx<'m> {
     fn eval(&mut self, c: Val<'m>, global: &str) -> Result<CVal, String> {
         let bits = |t: Ty<'m>| if t.kind() == TypeKind::LLVMPointerTypeKind { 64 } else { t.int_width() };
         match c.kind() {
+            ValueKind::LLVMConstantIntValueKind if c.ty().int_width() > 64 => {
+                c.const_wide().map(CVal::Wide).ok_or_else(|| format!("i{} constant in '@{global}'", c.ty().int_width()))
+            }
             ValueKind::LLVMConstantIntValueKind => {
                 c.const_int().map(CVal::Int).ok_or_else(|| format!("i{} constant in '@{global}'", c.ty().int_width()))
             }
@@ -176,8 +182,12 @@ impl<'m> ModuleCx<'m> {
                 let op = c.opcode().ok_or_else(|| format!("constant expression without opcode in '@{global}'"))?;
                 let arg = |i: u32| c.operand(i).ok_or_else(|| format!("malformed constant expression in '@{global}'"));
                 let width = bits(c.ty());
+                if width > 64 {
+                    return Err(format!("i{width} constant expression in the initialiser of '@{global}'"));
+                }
                 let fit = |v: CVal| match v {
                     CVal::Int(b) => Ok(CVal::Int(b & mask(width.clamp(1, 64)))),
+                    CVal::Wide(l) => Ok(CVal::Int(l[0] & mask(width.clamp(1, 64)))),
                     a if width == 64 => Ok(a),
                     _ => Err(format!("address truncated to {width} bits in the initialiser of '@{global}'")),
                 };
@@ -192,6 +202,7 @@ impl<'m> ModuleCx<'m> {
                         Ok(match base {
                             CVal::Int(b) => CVal::Int(b.wrapping_add(off as u64)),
                             CVal::Addr(g, a) => CVal::Addr(g, a.wrapping_add(off)),
+                            CVal::Wide(_) => return Err(format!("wide integer address in '@{global}'")),
                         })
                     }
                     LLVMPtrToInt | LLVMIntToPtr | LLVMBitCast | LLVMAddrSpaceCast | LLVMTrunc | LLVMZExt => {

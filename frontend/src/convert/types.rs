@@ -56,7 +56,7 @@ pub(crate) fn classify(t: Ty<'_>) -> TyClass {
     match t.kind() {
         TypeKind::LLVMVoidTypeKind => TyClass::Void,
         TypeKind::LLVMIntegerTypeKind => match t.int_width() {
-            w @ 1..=64 => TyClass::Scalar(Type::Int(w as u8)),
+            w @ 1..=256 => TyClass::Scalar(Type::Int(w as u16)),
             w => TyClass::Bad(TyIssue::Wide(w)),
         },
         TypeKind::LLVMPointerTypeKind => match t.address_space() {
@@ -117,6 +117,42 @@ fn shape_in(t: Ty<'_>, budget: &mut usize) -> Result<Shape, TyIssue> {
         TyClass::Void => Err(TyIssue::Other("void".into())),
         TyClass::Bad(i) => Err(i),
     }
+}
+
+/// The memory offset and type of every scalar leaf of aggregate `t`, in leaf order (the order
+/// of [`shape`] and of `Lv::leaves`), with the data layout's field offsets.
+pub(crate) fn leaf_layout(m: Module<'_>, t: Ty<'_>) -> Result<Vec<(u64, Type)>, TyIssue> {
+    fn walk(m: Module<'_>, t: Ty<'_>, base: u64, out: &mut Vec<(u64, Type)>) -> Result<(), TyIssue> {
+        match classify(t) {
+            TyClass::Scalar(s) => {
+                out.push((base, s));
+                Ok(())
+            }
+            TyClass::Aggregate if t.kind() == TypeKind::LLVMStructTypeKind => {
+                for i in 0..t.struct_len() {
+                    let (Some(ft), Some(off)) = (t.struct_field(i), m.field_offset(t, i)) else {
+                        return Err(TyIssue::Other(t.print()));
+                    };
+                    walk(m, ft, base + off, out)?;
+                }
+                Ok(())
+            }
+            TyClass::Aggregate => {
+                let e = t.element().ok_or_else(|| TyIssue::Other(t.print()))?;
+                let es = m.alloc_size(e).ok_or_else(|| TyIssue::Other(t.print()))?;
+                for i in 0..t.array_len() {
+                    walk(m, e, base + i * es, out)?;
+                }
+                Ok(())
+            }
+            TyClass::Void => Err(TyIssue::Other("void".into())),
+            TyClass::Bad(i) => Err(i),
+        }
+    }
+    shape(t)?;
+    let mut out = Vec::new();
+    walk(m, t, 0, &mut out)?;
+    Ok(out)
 }
 
 /// Bytes a scalar of type `t` occupies in memory (LLVM's store size).

@@ -5,16 +5,6 @@ entry:
   ret double %add
 }
 
-define i64 @wide(i64 %a, i64 %b) {
-entry:
-  %x = zext i64 %a to i128
-  %y = zext i64 %b to i128
-  %m = mul i128 %x, %y
-  %h = lshr i128 %m, 64
-  %r = trunc i128 %h to i64
-  ret i64 %r
-}
-
 define i32 @vec(<4 x i32> %v) {
 entry:
   %e = extractelement <4 x i32> %v, i32 0
@@ -113,13 +103,6 @@ entry:
   store <2 x i64> %w, ptr %p, align 8
   %e = extractelement <2 x i64> %w, i32 1
   ret i64 %e
-}
-
-define { i32, i32 } @agg_ret(i32 %a) {
-entry:
-  %p = insertvalue { i32, i32 } poison, i32 %a, 0
-  %q = insertvalue { i32, i32 } %p, i32 %a, 1
-  ret { i32, i32 } %q
 }
 
 define i32 @atomic(ptr %p) {

@@ -21,6 +21,7 @@ pub fn parse_arg(text: &str, ty: Type, index: usize) -> Result<Arg, String> {
                 Err(at("a pointer parameter takes `hex:<bytes>` or `file:<path>`".into()))
             }
         }
+        Type::Int(bits) if bits > 64 => parse_wide(text, bits as u32).map(Arg::Wide).map_err(at),
         Type::Int(bits) => parse_int(text, bits as u32).map(Arg::Int).map_err(at),
     }
 }
@@ -34,6 +35,29 @@ fn parse_hex(h: &str) -> Result<Vec<u8>, String> {
         .step_by(2)
         .map(|i| u8::from_str_radix(&h[i..i + 2], 16).map_err(|_| format!("'{}' is not a hex byte", &h[i..i + 2])))
         .collect()
+}
+
+/// Parses an integer for an `i{bits}` parameter wider than 64 bits (decimal or `0x` hex, a
+/// leading `-` for negative values); it must fit the width as unsigned or as signed.
+pub fn parse_wide(text: &str, bits: u32) -> Result<super::wide::Limbs, String> {
+    use num_bigint::BigInt;
+    use num_traits::One;
+    let t = text.trim().replace('_', "");
+    let (neg, body) = match t.strip_prefix('-') {
+        Some(b) => (true, b.to_string()),
+        None => (false, t.strip_prefix('+').unwrap_or(&t).to_string()),
+    };
+    let mag = match body.strip_prefix("0x").or_else(|| body.strip_prefix("0X")) {
+        Some(h) => BigInt::parse_bytes(h.as_bytes(), 16),
+        None => BigInt::parse_bytes(body.as_bytes(), 10),
+    }
+    .ok_or_else(|| format!("not an integer (decimal, or hex with 0x) for i{bits}"))?;
+    let x = if neg { -mag } else { mag };
+    let (lo, hi) = (-(BigInt::one() << (bits - 1)), (BigInt::one() << bits) - 1);
+    if x < lo || x > hi {
+        return Err(format!("out of range for i{bits}"));
+    }
+    Ok(super::wide::from_signed(&x, bits))
 }
 
 /// Parses an integer for an `i{bits}` parameter.

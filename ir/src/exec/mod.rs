@@ -18,6 +18,7 @@
 pub mod args;
 mod memory;
 pub mod ops;
+pub mod wide;
 
 pub use memory::{AllocKind, MemFault, Memory, ARG_BASE, GLOBAL_BASE, STACK_BASE};
 
@@ -28,6 +29,7 @@ use crate::program::{Function, Program, SrcLoc, ValueDef};
 use crate::types::Type;
 use crate::{Block, Func, Inst, Value};
 use ops::{Eval, OpTrap};
+use wide::{Limbs, WEval};
 use std::fmt;
 
 /// An argument to the entry function.
@@ -35,6 +37,8 @@ use std::fmt;
 pub enum Arg {
     /// An integer (masked to the parameter's width).
     Int(u64),
+    /// An integer for a parameter wider than 64 bits: little-endian limbs (masked to its width).
+    Wide(Limbs),
     /// A byte buffer placed in memory; the parameter receives its address.
     Buffer(Vec<u8>),
 }
@@ -60,6 +64,9 @@ pub struct Outcome {
     /// The return value's type and bits; `None` for `void`. The bits are `None` when the
     /// entry returned poison, which only an entry without `noundef` on its return can.
     pub ret: Option<(Type, Option<u64>)>,
+    /// All the bits of the return value when its type is wider than 64 bits (`ret` holds the
+    /// low 64) and it is not poison.
+    pub ret_wide: Option<Limbs>,
     /// The status passed to C's `exit`, when the run ended that way (`ret` is `None` then).
     pub exit: Option<u64>,
     /// Instructions executed (phis and terminators included).
@@ -146,6 +153,8 @@ impl std::error::Error for ExecError {}
 pub enum SetupError {
     ArgCount { func: String, expected: usize, got: usize },
     ArgKind { func: String, index: usize, expected: Type, got: &'static str },
+    /// The entry returns an aggregate (through a hidden stack slot), which a run cannot report.
+    AggregateReturn { func: String },
 }
 
 impl fmt::Display for SetupError {
@@ -157,6 +166,11 @@ impl fmt::Display for SetupError {
             SetupError::ArgKind { func, index, expected, got } => {
                 write!(f, "argument {index} of '{func}' has type {expected}, but {got} was given")
             }
+            SetupError::AggregateReturn { func } => write!(
+                f,
+                "entry function '{func}' returns an aggregate (a struct or an __int128 in two registers); \
+                 call it from a function that returns a scalar"
+            ),
         }
     }
 }
@@ -231,8 +245,12 @@ impl Observer for NoObserver {}
 
 struct Frame {
     func: Func,
+    /// Every value's bits; the low 64 for a wide integer.
     vals: Vec<u64>,
     poison: Vec<bool>,
+    /// Every value's full bits when the function has wide integers (empty otherwise); only
+    /// the entries of wide values are meaningful.
+    wide: Vec<Limbs>,
     block: Block,
     /// Index of the next instruction in `block`.
     pc: usize,
@@ -256,6 +274,9 @@ pub fn run_observed(
 ) -> Result<Outcome, RunError> {
     let mut m = Machine::new(p, opts);
     let f = &p.funcs[entry];
+    if f.ret_slot {
+        return Err(RunError::Setup(SetupError::AggregateReturn { func: f.display_name().into() }));
+    }
     if f.params.len() != args.len() {
         return Err(RunError::Setup(SetupError::ArgCount {
             func: f.display_name().into(),
@@ -268,13 +289,15 @@ pub fn run_observed(
     for (i, (a, &pv)) in args.iter().zip(&f.params).enumerate() {
         let ty = f.ty(pv);
         match (a, ty) {
-            (Arg::Int(v), Type::Int(_)) => arg_vals.push(v & ty.mask()),
+            (Arg::Int(v), Type::Int(_)) => arg_vals.push(wide::narrow(v & ty.mask())),
+            (Arg::Wide(l), Type::Int(_)) => arg_vals.push(wide::mask_limbs(*l, ty.bits())),
             (Arg::Buffer(b), Type::Ptr) => {
                 let addr = m.mem.add_arg_buffer(i, b.clone());
                 buffers.push(addr);
-                arg_vals.push(addr);
+                arg_vals.push(wide::narrow(addr));
             }
-            (Arg::Int(v), Type::Ptr) => arg_vals.push(*v),
+            (Arg::Int(v), Type::Ptr) => arg_vals.push(wide::narrow(*v)),
+            (Arg::Wide(l), Type::Ptr) => arg_vals.push(wide::narrow(l[0])),
             (Arg::Buffer(_), _) => {
                 return Err(RunError::Setup(SetupError::ArgKind {
                     func: f.display_name().into(),
@@ -288,11 +311,16 @@ pub fn run_observed(
     let arg_vals: Vec<Word> = arg_vals.into_iter().map(|v| (v, false)).collect();
     let end = m.run(entry, &arg_vals, obs).map_err(RunError::Exec)?;
     let buffers = buffers.iter().map(|&b| m.mem.contents(b).unwrap_or(&[]).to_vec()).collect();
-    let (ret, exit) = match end {
-        End::Return(ret) => (ret.map(|(v, poison)| (f.ret.unwrap_or(Type::I64), (!poison).then_some(v))), None),
-        End::Exit(code) => (None, Some(code)),
+    let rty = f.ret.unwrap_or(Type::I64);
+    let (ret, ret_wide, exit) = match end {
+        End::Return(ret) => (
+            ret.map(|(v, poison)| (rty, (!poison).then_some(v[0]))),
+            ret.filter(|&(_, poison)| rty.is_wide() && !poison).map(|(v, _)| v),
+            None,
+        ),
+        End::Exit(code) => (None, None, Some(code)),
     };
-    Ok(Outcome { ret, exit, instructions: m.instructions, blocks: m.blocks, buffers })
+    Ok(Outcome { ret, ret_wide, exit, instructions: m.instructions, blocks: m.blocks, buffers })
 }
 
 /// How a run ended: the entry returned, or `exit` was called.
@@ -306,7 +334,7 @@ struct Machine<'p> {
     opts: &'p ExecOptions,
     mem: Memory,
     /// Per function: the initial register file (constants and global addresses filled in).
-    templates: Vec<Option<(Vec<u64>, Vec<bool>)>>,
+    templates: Vec<Option<(Vec<u64>, Vec<bool>, Vec<Limbs>)>>,
     instructions: u64,
     blocks: u64,
 }
@@ -315,7 +343,7 @@ type Step<T> = Result<T, Trap>;
 
 /// A value in flight between frames (arguments, return values): its bits and whether it is
 /// poison.
-type Word = (u64, bool);
+type Word = (Limbs, bool);
 
 impl<'p> Machine<'p> {
     fn new(p: &'p Program, opts: &'p ExecOptions) -> Self {
@@ -328,21 +356,28 @@ impl<'p> Machine<'p> {
             let n = f.values.len();
             let mut vals = vec![0u64; n];
             let mut poison = vec![false; n];
+            let has_wide = f.values.iter().any(|(_, d)| d.ty.is_wide());
+            let mut wide = if has_wide { vec![[0u64; 4]; n] } else { Vec::new() };
             for (v, d) in f.values.iter() {
                 match d.def {
                     ValueDef::Const(c) => vals[v.index()] = c,
+                    ValueDef::WideConst(l) => {
+                        vals[v.index()] = l[0];
+                        wide[v.index()] = l;
+                    }
                     ValueDef::GlobalAddr(g) => vals[v.index()] = self.mem.global_addr(g),
                     ValueDef::Poison => poison[v.index()] = true,
                     _ => {}
                 }
             }
-            self.templates[func.index()] = Some((vals, poison));
+            self.templates[func.index()] = Some((vals, poison, wide));
         }
-        let (vals, poison) = self.templates[func.index()].clone().expect("template just built");
-        let mut fr = Frame { func, vals, poison, block: f.entry(), pc: 0, stack_mark: self.mem.stack_mark(), ret_to };
+        let (vals, poison, wide) = self.templates[func.index()].clone().expect("template just built");
+        let mut fr =
+            Frame { func, vals, poison, wide, block: f.entry(), pc: 0, stack_mark: self.mem.stack_mark(), ret_to };
         for (&pv, &(a, poison)) in f.params.iter().zip(args) {
-            fr.vals[pv.index()] = if poison { 0 } else { a & f.ty(pv).mask() };
-            fr.poison[pv.index()] = poison;
+            let a = if poison { [0; 4] } else { wide::mask_limbs(a, f.ty(pv).bits()) };
+            fr.set_word(f, pv, a, poison);
         }
         fr
     }
@@ -422,8 +457,7 @@ impl<'p> Machine<'p> {
                         None => return Ok(End::Return(v)),
                         Some(caller) => {
                             if let (Some(r), Some((v, poison))) = (done.ret_to, v) {
-                                caller.vals[r.index()] = v;
-                                caller.poison[r.index()] = poison;
+                                caller.set_word(&self.p.funcs[caller.func], r, v, poison);
                             }
                             caller.pc += 1;
                         }
@@ -439,6 +473,9 @@ impl<'p> Machine<'p> {
 
     fn step(&mut self, f: &Function, fr: &mut Frame, inst: Inst, _depth: usize, obs: &mut dyn Observer) -> Step<Flow> {
         let data = &f.insts[inst];
+        if !fr.wide.is_empty() && is_wide_inst(f, data) {
+            return self.step_wide(f, fr, data, obs);
+        }
         let get = |fr: &Frame, v: Value| (fr.vals[v.index()], fr.poison[v.index()]);
         let defined = |fr: &Frame, v: Value, what: &'static str| -> Step<u64> {
             let (x, p) = get(fr, v);
@@ -558,7 +595,7 @@ impl<'p> Machine<'p> {
                 let c = &self.p.funcs[*callee];
                 let mut vals = Vec::with_capacity(args.len());
                 for (k, &a) in args.iter().enumerate() {
-                    let (x, p) = get(fr, a);
+                    let (x, p) = fr.word(f, a);
                     if p && c.param_is_noundef(k) {
                         return Err(self::Trap::PoisonUse("an argument to a noundef parameter"));
                     }
@@ -619,9 +656,10 @@ impl<'p> Machine<'p> {
             Ret { value } => {
                 let v = match value {
                     Some(v) if f.ret_noundef => {
-                        Some((defined(fr, *v, "the return value of a noundef function")?, false))
+                        defined(fr, *v, "the return value of a noundef function")?;
+                        Some(fr.word(f, *v))
                     }
-                    Some(v) => Some(get(fr, *v)),
+                    Some(v) => Some(fr.word(f, *v)),
                     None => None,
                 };
                 return Ok(Flow::Return(v));
@@ -631,6 +669,164 @@ impl<'p> Machine<'p> {
             Exit { code } => return Ok(Flow::Exit(defined(fr, *code, "an exit status")?)),
         }
         Ok(Flow::Next)
+    }
+}
+
+impl Frame {
+    /// The full bits of `v` (a value of `f`, the frame's function) and whether it is poison.
+    fn word(&self, f: &Function, v: Value) -> Word {
+        let i = v.index();
+        let bits = if !self.wide.is_empty() && f.values[v].ty.is_wide() { self.wide[i] } else { wide::narrow(self.vals[i]) };
+        (bits, self.poison[i])
+    }
+
+    /// Sets `v` to `bits` (already masked to its width), or to poison. Only wide values keep
+    /// their limbs in `wide`; `vals` holds every value's low 64 bits.
+    fn set_word(&mut self, f: &Function, v: Value, bits: Limbs, poison: bool) {
+        let i = v.index();
+        self.vals[i] = if poison { 0 } else { bits[0] };
+        self.poison[i] = poison;
+        if !self.wide.is_empty() && f.values[v].ty.is_wide() {
+            self.wide[i] = if poison { [0; 4] } else { bits };
+        }
+    }
+}
+
+/// True when an instruction computes on an integer wider than 64 bits (as an operand or as
+/// its result) and needs [`Machine::step_wide`]. Calls and returns carry full words anyway;
+/// addresses, lengths and GEP indices use the low 64 bits, which is their meaning mod 2^64.
+fn is_wide_inst(f: &Function, data: &crate::program::InstData) -> bool {
+    use InstKind::*;
+    if !matches!(
+        data.kind,
+        Binary { .. }
+            | Icmp { .. }
+            | Select { .. }
+            | Cast { .. }
+            | Freeze { .. }
+            | Load { .. }
+            | PredLoad { .. }
+            | Store { .. }
+            | PredStore { .. }
+            | Intrinsic { .. }
+            | Switch { .. }
+    ) {
+        return false;
+    }
+    let mut wide = data.result.is_some_and(|r| f.values[r].ty.is_wide());
+    data.kind.for_each_operand(|v| wide |= f.values[v].ty.is_wide());
+    wide
+}
+
+impl Machine<'_> {
+    /// [`Machine::step`] for an instruction on wide integers: the same semantics on limbs.
+    fn step_wide(&mut self, f: &Function, fr: &mut Frame, data: &crate::program::InstData, obs: &mut dyn Observer) -> Step<Flow> {
+        let bits = |v: Value| f.values[v].ty.bits();
+        let defined = |fr: &Frame, v: Value, what: &'static str| -> Step<Limbs> {
+            match fr.word(f, v) {
+                (_, true) => Err(self::Trap::PoisonUse(what)),
+                (x, false) => Ok(x),
+            }
+        };
+        let set = |fr: &mut Frame, e: WEval| {
+            if let Some(r) = data.result {
+                match e {
+                    WEval::Val(x) => fr.set_word(f, r, x, false),
+                    WEval::Poison => fr.set_word(f, r, [0; 4], true),
+                }
+            }
+        };
+        use InstKind::*;
+        match &data.kind {
+            Binary { op, flags, lhs, rhs } => {
+                let ((a, pa), (b, pb)) = (fr.word(f, *lhs), fr.word(f, *rhs));
+                let divides =
+                    matches!(op, crate::BinOp::UDiv | crate::BinOp::SDiv | crate::BinOp::URem | crate::BinOp::SRem);
+                if divides && pb {
+                    return Err(self::Trap::PoisonUse("a divisor"));
+                }
+                let e = wide::binary(*op, *flags, a, b, bits(*lhs)).map_err(|t| match t {
+                    OpTrap::DivisionByZero => self::Trap::DivisionByZero,
+                    OpTrap::SignedDivisionOverflow => self::Trap::SignedDivisionOverflow,
+                })?;
+                set(fr, if pa || pb { WEval::Poison } else { e });
+            }
+            Icmp { pred, lhs, rhs } => {
+                let ((a, pa), (b, pb)) = (fr.word(f, *lhs), fr.word(f, *rhs));
+                let t = wide::icmp(*pred, a, b, bits(*lhs));
+                set(fr, if pa || pb { WEval::Poison } else { WEval::Val(wide::narrow(t as u64)) });
+            }
+            Select { cond, if_true, if_false } => {
+                let (c, pc) = fr.word(f, *cond);
+                let e = if pc {
+                    WEval::Poison
+                } else {
+                    match fr.word(f, if c[0] & 1 == 1 { *if_true } else { *if_false }) {
+                        (_, true) => WEval::Poison,
+                        (x, false) => WEval::Val(x),
+                    }
+                };
+                set(fr, e);
+            }
+            Cast { op, flags, arg } => {
+                let (a, pa) = fr.word(f, *arg);
+                let to = data.result.map(|r| f.values[r].ty.bits()).unwrap_or(64);
+                set(fr, if pa { WEval::Poison } else { wide::cast(*op, *flags, a, bits(*arg), to) });
+            }
+            Freeze { arg } => {
+                let (a, pa) = fr.word(f, *arg);
+                set(fr, WEval::Val(if pa { [0; 4] } else { a }));
+            }
+            PredLoad { pred, .. } if defined(fr, *pred, "a load predicate")?[0] & 1 == 0 => {
+                set(fr, WEval::Val([0; 4]));
+            }
+            PredStore { pred, .. } if defined(fr, *pred, "a store predicate")?[0] & 1 == 0 => {}
+            Load { addr, .. } | PredLoad { addr, .. } => {
+                let a = defined(fr, *addr, "a load address")?[0];
+                let ty = data.result.map(|r| f.values[r].ty).unwrap_or(Type::I8);
+                let len = ty.store_size();
+                let bytes = self.mem.read(a, len).map_err(self::Trap::Memory)?.to_vec();
+                report_chunks(obs, false, a, &bytes, &bytes);
+                set(fr, WEval::Val(wide::mask_limbs(wide::from_bytes(&bytes), ty.bits())));
+            }
+            Store { value, addr, .. } | PredStore { value, addr, .. } => {
+                let a = defined(fr, *addr, "a store address")?[0];
+                let v = defined(fr, *value, "a stored value")?;
+                let len = f.values[*value].ty.store_size();
+                let old = self.mem.read(a, len).map_err(self::Trap::Memory)?.to_vec();
+                let new = wide::to_bytes(v, len as usize);
+                self.mem.write(a, &new).map_err(self::Trap::Memory)?;
+                report_chunks(obs, true, a, &new, &old);
+            }
+            Intrinsic { op, args } => {
+                let mut vals = Vec::with_capacity(args.len());
+                let mut p = false;
+                for &a in args {
+                    let (x, px) = fr.word(f, a);
+                    vals.push(x);
+                    p |= px;
+                }
+                let w = args.first().map(|&a| bits(a)).unwrap_or(64);
+                let rw = data.result.map(|r| f.values[r].ty.bits()).unwrap_or(w);
+                set(fr, if p { WEval::Poison } else { wide::intrinsic(*op, &vals, w, rw) });
+            }
+            Switch { value, default, cases } => {
+                let v = defined(fr, *value, "a switch condition")?;
+                let to = cases.iter().find(|(c, _)| wide::narrow(*c) == v).map(|(_, b)| *b).unwrap_or(*default);
+                return Ok(Flow::Jump(to));
+            }
+            _ => unreachable!("is_wide_inst admits only the kinds above"),
+        }
+        Ok(Flow::Next)
+    }
+}
+
+/// Reports a wide access to observers as accesses of at most 8 bytes each, in address order.
+fn report_chunks(obs: &mut dyn Observer, write: bool, addr: u64, new: &[u8], old: &[u8]) {
+    for (k, (n, o)) in new.chunks(8).zip(old.chunks(8)).enumerate() {
+        let value = wide::from_bytes(n)[0];
+        let old = wide::from_bytes(o)[0];
+        obs.mem(&MemEvent { write, addr: addr + 8 * k as u64, len: n.len() as u8, value, old });
     }
 }
 
@@ -647,6 +843,7 @@ fn enter_phis(f: &Function, fr: &mut Frame, from: Block, count: &mut u64) -> Ste
     let insts = &f.blocks[fr.block].insts;
     let mut updates: [(usize, u64, bool); 8] = [(0, 0, false); 8];
     let mut spill: Vec<(usize, u64, bool)> = Vec::new();
+    let mut wide_updates: Vec<(usize, Limbs)> = Vec::new();
     let mut n = 0;
     for &i in insts {
         let InstKind::Phi { incoming } = &f.insts[i].kind else { break };
@@ -655,6 +852,9 @@ fn enter_phis(f: &Function, fr: &mut Frame, from: Block, count: &mut u64) -> Ste
         };
         let r = f.insts[i].result.expect("phi has a result").index();
         let u = (r, fr.vals[v.index()], fr.poison[v.index()]);
+        if !fr.wide.is_empty() && f.values[v].ty.is_wide() {
+            wide_updates.push((r, fr.wide[v.index()]));
+        }
         if n < updates.len() {
             updates[n] = u;
         } else {
@@ -665,6 +865,9 @@ fn enter_phis(f: &Function, fr: &mut Frame, from: Block, count: &mut u64) -> Ste
     for &(r, x, p) in updates[..n.min(8)].iter().chain(spill.iter()) {
         fr.vals[r] = x;
         fr.poison[r] = p;
+    }
+    for (r, l) in wide_updates {
+        fr.wide[r] = l;
     }
     *count += n as u64;
     fr.pc = n;

@@ -202,6 +202,7 @@ impl Machine {
         let src = |v: Value| -> Src {
             match f.values[v].def {
                 ValueDef::Const(c) => Src::Const(c),
+                ValueDef::WideConst(_) => unreachable!("run_pipeline refuses integers wider than 64 bits"),
                 ValueDef::GlobalAddr(g) => Src::Const(globals[tessera_ir::entity::EntityRef::index(g)]),
                 ValueDef::Poison => Src::Const(0),
                 ValueDef::Param(_) | ValueDef::Inst(_) => Src::Reg(tessera_ir::entity::EntityRef::index(v) as u32),
