@@ -396,6 +396,23 @@ impl<'m> Val<'m> {
         kind != 0 && unsafe { !LLVMGetCallSiteEnumAttribute(self.r, llvm_sys::LLVMAttributeFunctionIndex, kind).is_null() }
     }
 
+    /// The type in call argument `i`'s `byval(<type>)` attribute, when it has one.
+    pub(crate) fn call_arg_byval_type(self, i: u32) -> Option<Ty<'m>> {
+        let kind = attr_kind("byval");
+        if self.called_value().is_none() || kind == 0 {
+            return None;
+        }
+        // SAFETY: a call base; the lookup returns null when absent, and `byval` is a type
+        // attribute, so its type may be read.
+        unsafe {
+            let a = LLVMGetCallSiteEnumAttribute(self.r, i + 1, kind);
+            if a.is_null() {
+                return None;
+            }
+            ty(LLVMGetTypeAttributeValue(a))
+        }
+    }
+
     /// Phi incoming pairs.
     pub(crate) fn incoming(self) -> Vec<(Val<'m>, Bb<'m>)> {
         if !self.is_instruction() || self.opcode() != Some(Opcode::LLVMPHI) {

@@ -253,6 +253,9 @@ pub fn write_function(out: &mut impl Write, p: Option<&Program>, f: &Function) -
     if let Some(d) = &f.demangled {
         writeln!(out, "  ; {d}")?;
     }
+    if f.variadic {
+        writeln!(out, "  ; variadic: the extra arguments are in memory at the parameter after the fixed ones")?;
+    }
     if f.ret_slot {
         writeln!(out, "  ; returns an aggregate through its last parameter")?;
     }

@@ -92,6 +92,11 @@ pub struct Function {
     /// as the last parameter, and the function stores the fields there and returns `void`.
     #[serde(default)]
     pub ret_slot: bool,
+    /// The function is variadic in LLVM: the caller lays the extra arguments out in memory as
+    /// the x86-64 ABI's overflow area and passes its address as the parameter after the fixed
+    /// ones (before a `ret_slot`); `va_start` points the `va_list` there.
+    #[serde(default)]
+    pub variadic: bool,
     pub values: Arena<Value, ValueData>,
     pub insts: Arena<Inst, InstData>,
     pub blocks: Arena<Block, BlockData>,

@@ -5,7 +5,7 @@
 use super::func::{internal, FnCx, Lv, Result};
 use super::types::{classify, demangle, TyClass};
 use crate::ll::{Val, ValueKind};
-use tessera_ir::{BinOp, Flags, InstKind, Intrinsic, Type};
+use tessera_ir::{BinOp, Flags, InstKind, Intrinsic, Type, Value};
 
 /// What a call instruction calls.
 pub(crate) enum CallKind<'m> {
@@ -134,7 +134,7 @@ const OVERFLOW_INTRINSICS: &[(&str, BinOp, Intrinsic)] = &[
 ];
 
 /// The value of shape `s` from its leaves in order.
-fn rebuild(s: &super::types::Shape, leaves: &mut impl Iterator<Item = tessera_ir::Value>) -> Lv {
+fn rebuild(s: &super::types::Shape, leaves: &mut impl Iterator<Item = Value>) -> Lv {
     match s {
         super::types::Shape::Scalar(_) => Lv::S(leaves.next().expect("one leaf per scalar")),
         super::types::Shape::Agg(fs) => Lv::Agg(fs.iter().map(|f| rebuild(f, leaves)).collect()),
@@ -187,19 +187,15 @@ impl<'m> FnCx<'_, 'm> {
         // An aggregate result comes back through a slot (`FnCx::ret_layout`).
         self.check_types(inst, &what, true)?;
         let fty = callee.global_value_type().ok_or_else(|| internal("function without a type"))?;
-        if fty.is_vararg() {
-            return Err(self.unsupported(format!("call to variadic function '{cname}'")));
-        }
         let arg_tys: Vec<_> = (0..n).filter_map(|i| inst.operand(i)).map(|a| a.ty()).collect();
-        if fty.param_types() != arg_tys || fty.return_type() != Some(inst.ty()) {
+        let fixed = fty.param_types();
+        let matches = if fty.is_vararg() { arg_tys.starts_with(&fixed) } else { fixed == arg_tys };
+        if !matches || fty.return_type() != Some(inst.ty()) {
             return Err(self.unsupported(format!("{what} with a signature that differs from its definition")));
         }
         let func =
             *self.m.funcs.get(&callee.key()).ok_or_else(|| internal("call of a function that was not collected"))?;
-        let mut args = Vec::with_capacity(n as usize + 1);
-        for i in 0..n {
-            args.push(self.scalar(inst.operand(i))?);
-        }
+        let mut args = self.call_args(inst, fty)?;
         if let Some(layout) = self.ret_layout(fty)? {
             // The callee stores its aggregate result in a slot of this frame.
             let t = inst.ty();
@@ -227,8 +223,119 @@ impl<'m> FnCx<'_, 'm> {
         Ok(())
     }
 
+    /// The arguments of call `inst` to a function of type `fty`: the fixed ones, then, for a
+    /// variadic callee, the address of the extra arguments laid out as the x86-64 ABI's
+    /// overflow area (each in 8-byte units, 16-aligned when wider than 64 bits, a `byval`
+    /// aggregate copied in), which is where clang's `va_arg` code reads them once `va_start`
+    /// has marked every register as used.
+    pub(super) fn call_args(&mut self, inst: Val<'m>, fty: crate::ll::Ty<'m>) -> Result<Vec<Value>> {
+        let n = inst.num_args();
+        let fixed = if fty.is_vararg() { fty.param_types().len() as u32 } else { n };
+        let mut args = Vec::with_capacity(fixed as usize + 2);
+        for i in 0..fixed {
+            args.push(self.scalar(inst.operand(i))?);
+        }
+        if !fty.is_vararg() {
+            return Ok(args);
+        }
+        enum Extra {
+            Scalar(Value, Type),
+            Copy(Value, u64),
+        }
+        let mut extras = Vec::new();
+        let mut size = 0u64;
+        for i in fixed..n {
+            let (extra, bytes, align) = match inst.call_arg_byval_type(i) {
+                Some(t) => {
+                    let bytes = self.m.m.alloc_size(t).ok_or_else(|| internal("unsized byval argument"))?;
+                    (Extra::Copy(self.scalar(inst.operand(i))?, bytes), bytes, 8)
+                }
+                None => {
+                    let v = self.scalar(inst.operand(i))?;
+                    let ty = self.f.ty(v);
+                    let align = if ty.bits() > 64 { 16 } else { 8 };
+                    (Extra::Scalar(v, ty), ty.store_size(), align)
+                }
+            };
+            let at = size.next_multiple_of(align);
+            size = at + bytes.next_multiple_of(8);
+            extras.push((at, extra));
+        }
+        let area = self.entry_slot(size.max(8), 16);
+        for (at, extra) in extras {
+            let addr = self.value(InstKind::Gep { base: area, offset: at as i64, indices: vec![] }, Type::Ptr)?;
+            match extra {
+                Extra::Scalar(v, ty) => {
+                    // LLVM passes poison to a variadic parameter without undefined behaviour;
+                    // memory holds no poison, so it is stored as some value.
+                    let value = self.value(InstKind::Freeze { arg: v }, ty)?;
+                    self.emit(InstKind::Store { value, addr, align: 8 }, None);
+                }
+                Extra::Copy(src, bytes) => {
+                    let len = self.f.const_value(Type::I64, bytes);
+                    self.emit(InstKind::MemCopy { dst: addr, src, len, overlap: false }, None);
+                }
+            }
+        }
+        args.push(area);
+        Ok(args)
+    }
+
+    /// `va_start(ap)` in a variadic function: `gp_offset = 48` and `fp_offset = 176` (every
+    /// argument register used), `overflow_arg_area` = the extra arguments' address,
+    /// `reg_save_area` = null. `va_end` does nothing; `va_copy` copies the 24-byte `va_list`.
+    fn varargs_intrinsic(&mut self, inst: Val<'m>, name: &str) -> Result<bool> {
+        if is(name, "va_end") {
+            return Ok(true);
+        }
+        if is(name, "va_copy") {
+            let dst = self.scalar(inst.operand(0))?;
+            let src = self.scalar(inst.operand(1))?;
+            let len = self.f.const_value(Type::I64, 24);
+            self.emit(InstKind::MemCopy { dst, src, len, overlap: false }, None);
+            return Ok(true);
+        }
+        if !is(name, "va_start") {
+            return Ok(false);
+        }
+        let Some(area) = self.va_area else {
+            return Err(self.unsupported("va_start outside a variadic function".into()));
+        };
+        let ap = self.scalar(inst.operand(0))?;
+        let null = self.f.const_value(Type::Ptr, 0);
+        let fields = [
+            (0, self.f.const_value(Type::I32, 48)),
+            (4, self.f.const_value(Type::I32, 176)),
+            (8, area),
+            (16, null),
+        ];
+        for (off, value) in fields {
+            let addr = self.value(InstKind::Gep { base: ap, offset: off, indices: vec![] }, Type::Ptr)?;
+            self.emit(InstKind::Store { value, addr, align: 4 }, None);
+        }
+        Ok(true)
+    }
+
     fn intrinsic(&mut self, inst: Val<'m>, name: &str) -> Result<()> {
         if NO_OPS.iter().any(|b| is(name, b)) || name.starts_with("dbg.") {
+            return Ok(());
+        }
+        if self.varargs_intrinsic(inst, name)? {
+            return Ok(());
+        }
+        if is(name, "ptrmask") {
+            // `ptr & mask` (clang aligns the va_arg overflow pointer with it).
+            let p = self.scalar(inst.operand(0))?;
+            let mask = self.scalar(inst.operand(1))?;
+            let ity = self.f.ty(mask);
+            if ity != Type::I64 {
+                return Err(self.unsupported(format!("llvm.{name} with an {ity} mask")));
+            }
+            let flags = Flags::default();
+            let x = self.value(InstKind::Cast { op: tessera_ir::CastOp::PtrToInt, flags, arg: p }, ity)?;
+            let y = self.value(InstKind::Binary { op: BinOp::And, flags, lhs: x, rhs: mask }, ity)?;
+            let r = self.value(InstKind::Cast { op: tessera_ir::CastOp::IntToPtr, flags, arg: y }, Type::Ptr)?;
+            self.values.insert(inst.key(), Lv::S(r));
             return Ok(());
         }
         if is(name, "expect") || is(name, "expect.with.probability") {

@@ -58,6 +58,8 @@ pub(crate) struct FnCx<'a, 'm> {
     phis: Vec<PendingPhi<'m>>,
     /// For a function that returned an aggregate: the slot parameter and the leaves' layout.
     ret_slot: Option<(Value, Vec<(u64, Type)>)>,
+    /// For a variadic function: the parameter holding the address of the extra arguments.
+    pub(super) va_area: Option<Value>,
 }
 
 /// Converts the LLVM function `llf`.
@@ -82,11 +84,9 @@ pub(crate) fn convert_function<'m>(
         loc: None,
         phis: Vec::new(),
         ret_slot: None,
+        va_area: None,
     };
     let fty = llf.global_value_type().ok_or_else(|| internal("function without a type"))?;
-    if fty.is_vararg() {
-        return Err(cx.unsupported("variadic function".into()));
-    }
     let llblocks = llf.blocks();
     let rpo = reverse_postorder(&llblocks);
     let (mut params, ret) = match signature(&cx, fty) {
@@ -94,11 +94,19 @@ pub(crate) fn convert_function<'m>(
         // An instruction using the offending type makes the clearer message.
         Err(e) => return Err(cx.first_type_issue(&rpo).unwrap_or(e)),
     };
+    let fixed = params.len();
+    if fty.is_vararg() {
+        params.push(Type::Ptr);
+    }
     let slot_layout = cx.ret_layout(fty)?;
     if slot_layout.is_some() {
         params.push(Type::Ptr);
     }
     cx.f = Function::new(symbol, &params, ret);
+    if fty.is_vararg() {
+        cx.f.variadic = true;
+        cx.va_area = Some(cx.f.params[fixed]);
+    }
     if let Some(layout) = slot_layout {
         cx.f.ret_slot = true;
         cx.ret_slot = Some((*cx.f.params.last().expect("the slot parameter"), layout));
