@@ -365,6 +365,32 @@ impl<'m> Val<'m> {
         val(unsafe { LLVMGetCalledValue(self.r) })
     }
 
+    /// The function type a call instruction calls with.
+    pub(crate) fn called_function_type(self) -> Option<Ty<'m>> {
+        self.called_value()?;
+        // SAFETY: a call base.
+        ty(unsafe { LLVMGetCalledFunctionType(self.r) })
+    }
+
+    /// True when the value is used anywhere other than as the callee of a call: its address
+    /// is taken (stored, passed, compared, or in a constant such as an initialiser).
+    pub(crate) fn address_taken(self) -> bool {
+        // SAFETY: walking a value's use list; each use has a user.
+        unsafe {
+            let mut u = LLVMGetFirstUse(self.r);
+            while !u.is_null() {
+                let Some(user) = val(LLVMGetUser(u)) else { return true };
+                let callee_only = user.called_value() == Some(self)
+                    && (0..user.num_args()).all(|i| user.operand(i) != Some(self));
+                if !callee_only {
+                    return true;
+                }
+                u = LLVMGetNextUse(u);
+            }
+        }
+        false
+    }
+
     /// The template of an inline-assembly value (`""` for `asm("")`); `None` for any other
     /// value.
     pub(crate) fn inline_asm_string(self) -> Option<String> {

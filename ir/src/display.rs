@@ -177,6 +177,25 @@ fn write_inst(names: &dyn Names, s: &mut String, p: Option<&Program>, f: &Functi
                 s.push(')');
                 Ok(())
             }
+            CallIndirect { target, callees, args } => {
+                write!(s, "call {} {}(", ty_text(rty), tv(*target))?;
+                for (i, a) in args.iter().enumerate() {
+                    if i > 0 {
+                        s.push_str(", ");
+                    }
+                    s.push_str(&tv(*a));
+                }
+                s.push_str(") targets [");
+                for (i, (addr, c)) in callees.iter().enumerate() {
+                    if i > 0 {
+                        s.push_str(", ");
+                    }
+                    let name = p.and_then(|p| p.funcs.get(*c)).map(|c| c.name.clone());
+                    write!(s, "@{} = 0x{addr:x}", name.unwrap_or_else(|| c.to_string()))?;
+                }
+                s.push(']');
+                Ok(())
+            }
             Intrinsic { op, args } => {
                 write!(s, "{} ", op.name())?;
                 for (i, a) in args.iter().enumerate() {

@@ -259,6 +259,11 @@ pub enum InstKind {
     Gep { base: Value, offset: i64, indices: Vec<(Value, i64)> },
     /// A direct call of a function defined in the program.
     Call { callee: Func, args: Vec<Value> },
+    /// A call through a function pointer. `callees` is its target set: the address and the
+    /// function of every address-taken function of the call's type (see
+    /// [`crate::func_addr`]); a `target` that is none of them traps. The passes turn it into a
+    /// switch over the set whose arms are direct calls.
+    CallIndirect { target: Value, callees: Vec<(u64, Func)>, args: Vec<Value> },
     /// An integer intrinsic.
     Intrinsic { op: Intrinsic, args: Vec<Value> },
     /// `llvm.memcpy` (`overlap = false`) or `llvm.memmove` (`overlap = true`).
@@ -310,6 +315,7 @@ impl InstKind {
                 | InstKind::StackSave
                 | InstKind::StackRestore { .. }
                 | InstKind::Call { .. }
+                | InstKind::CallIndirect { .. }
         )
     }
 
@@ -349,6 +355,10 @@ impl InstKind {
                 indices.iter().for_each(|(v, _)| f(*v))
             }
             Call { args, .. } | Intrinsic { args, .. } => args.iter().for_each(|v| f(*v)),
+            CallIndirect { target, args, .. } => {
+                f(*target);
+                args.iter().for_each(|v| f(*v))
+            }
             MemCopy { dst, src, len, .. } => {
                 f(*dst);
                 f(*src);
@@ -403,6 +413,10 @@ impl InstKind {
                 indices.iter_mut().for_each(|(v, _)| *v = f(*v))
             }
             Call { args, .. } | Intrinsic { args, .. } => args.iter_mut().for_each(|v| *v = f(*v)),
+            CallIndirect { target, args, .. } => {
+                *target = f(*target);
+                args.iter_mut().for_each(|v| *v = f(*v))
+            }
             MemCopy { dst, src, len, .. } => {
                 *dst = f(*dst);
                 *src = f(*src);

@@ -5,8 +5,8 @@
 //! [`Inst`], [`Value`]). Invariants the rest of the compiler relies on, checked by
 //! [`verify::verify_program`]:
 //!
-//! - every value is a scalar: an integer `i1..i64` or a 64-bit pointer; aggregates are split
-//!   by the frontend and `i128` is rejected there;
+//! - every value is a scalar: an integer `i1..i256` or a 64-bit pointer; aggregates are split
+//!   by the frontend (an aggregate return value goes through a caller's stack slot);
 //! - every block in a function's layout ends in exactly one terminator, phis come first and
 //!   name exactly the block's predecessors; the first layout block is the entry;
 //! - SSA: every use is dominated by its definition;
@@ -54,3 +54,12 @@ entity!(
 pub use inst::{BinOp, CastOp, Flags, IcmpPred, InstKind, Intrinsic};
 pub use program::{BlockData, Function, GlobalData, InstData, Program, Reloc, SrcLoc, ValueData, ValueDef};
 pub use types::Type;
+
+/// Where function addresses live: no memory is there, so a function pointer compares and
+/// stores like any pointer, and an access through one faults.
+pub const FUNC_BASE: u64 = 0x0800_0000_0000;
+
+/// The address of the `k`-th address-taken function of a module (in module order).
+pub fn func_addr(k: usize) -> u64 {
+    FUNC_BASE + 16 * k as u64
+}

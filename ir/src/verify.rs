@@ -282,6 +282,21 @@ fn check_inst(cx: &mut Ctx, b: Block, i: Inst, preds: &[Block], in_layout: &Seco
                 }
             }
         },
+        CallIndirect { target, callees, args } => {
+            if ty(*target) != Type::Ptr {
+                e("an indirect call's target must be a ptr".into());
+            }
+            for (_, callee) in callees {
+                match cx.p.funcs.get(*callee) {
+                    None => e(format!("indirect call names missing function {callee}")),
+                    Some(c) => {
+                        if c.params.len() != args.len() || c.params.iter().zip(args).any(|(p, a)| c.ty(*p) != ty(*a)) || c.ret != rty {
+                            e(format!("indirect call's type does not match target @{}", c.name));
+                        }
+                    }
+                }
+            }
+        }
         Intrinsic { op, args }
             if (args.len() != op.arity() || rty.is_none()) => {
                 e(format!("{} takes {} operands and gives a result", op.name(), op.arity()));

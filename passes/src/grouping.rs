@@ -168,7 +168,7 @@ pub fn opcode_of(f: &Function, kind: &InstKind) -> String {
         Load { .. } | PredLoad { .. } => "load".into(),
         Store { .. } | PredStore { .. } => "store".into(),
         Gep { .. } => "gep".into(),
-        Call { .. } => "call".into(),
+        Call { .. } | CallIndirect { .. } => "call".into(),
         Intrinsic { op, .. } => format!("{}{}", op.name(), w(first_ty)),
         MemCopy { .. } => "memcpy".into(),
         MemSet { .. } => "memset".into(),

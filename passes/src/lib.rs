@@ -17,6 +17,7 @@
 
 pub mod analysis;
 pub mod canon;
+pub mod devirt;
 pub mod edit;
 pub mod error;
 pub mod expand_mem;

@@ -55,6 +55,8 @@ pub trait Pass: Sync {
     fn run(&self, m: &mut Module, cfg: &PassConfig) -> Result<(), PassError>;
 }
 
+/// Turns indirect calls into switches over their targets (see [`crate::devirt`]).
+pub struct Devirtualize;
 /// Inlines every call into the entry (see [`crate::inline`]).
 pub struct Inline;
 /// Expands memory intrinsics of non-constant or large length into byte loops (see
@@ -70,6 +72,16 @@ pub struct IfConvertLoops;
 pub struct IfConvertDiamonds;
 /// Unrolls single-block loops.
 pub struct Unroll;
+
+impl Pass for Devirtualize {
+    fn name(&self) -> &'static str {
+        "devirtualize"
+    }
+    fn run(&self, m: &mut Module, _: &PassConfig) -> Result<(), PassError> {
+        crate::devirt::devirtualize_all(&mut m.program);
+        Ok(())
+    }
+}
 
 impl Pass for Inline {
     fn name(&self) -> &'static str {
@@ -191,11 +203,11 @@ impl std::str::FromStr for Grouping {
 }
 
 /// Basic blocks as compiled: calls inlined, long memory intrinsics expanded, dead code removed.
-pub const BLOCK_PIPELINE: &[&dyn Pass] = &[&Inline, &ExpandMem, &Simplify];
+pub const BLOCK_PIPELINE: &[&dyn Pass] = &[&Devirtualize, &Inline, &ExpandMem, &Simplify];
 
 /// Regions: blocks fused, loop bodies and diamonds if-converted, loops optionally unrolled.
 pub const REGION_PIPELINE: &[&dyn Pass] =
-    &[&Inline, &ExpandMem, &Simplify, &Fuse, &IfConvertLoops, &IfConvertDiamonds, &Unroll, &Simplify];
+    &[&Devirtualize, &Inline, &ExpandMem, &Simplify, &Fuse, &IfConvertLoops, &IfConvertDiamonds, &Unroll, &Simplify];
 
 /// Refuses, before any pass runs, what the circuit stages cannot express yet though the
 /// interpreter runs it: integers wider than 64 bits, in the entry or a function it calls.
@@ -209,8 +221,10 @@ pub fn refuse_unlowerable(p: &tessera_ir::Program, entry: tessera_ir::Func) -> R
         }
         let f = &p.funcs[func];
         for (_, d) in f.insts.iter() {
-            if let tessera_ir::InstKind::Call { callee, .. } = d.kind {
-                work.push(callee);
+            match &d.kind {
+                tessera_ir::InstKind::Call { callee, .. } => work.push(*callee),
+                tessera_ir::InstKind::CallIndirect { callees, .. } => work.extend(callees.iter().map(|&(_, c)| c)),
+                _ => {}
             }
         }
         let n = tessera_ir::display::Namer::new(f);

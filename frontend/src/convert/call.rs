@@ -154,7 +154,7 @@ impl<'m> FnCx<'_, 'm> {
                 Err(self.unsupported("inline assembly (only an empty `asm(\"\")` is supported)".into()))
             }
             CallKind::EmptyAsm => Ok(false),
-            CallKind::Indirect => Err(self.unsupported("indirect call".into())),
+            CallKind::Indirect => self.indirect_call(inst).map(|_| false),
             CallKind::Trap(reason) => {
                 self.trap(reason);
                 Ok(true)
@@ -195,6 +195,32 @@ impl<'m> FnCx<'_, 'm> {
         }
         let func =
             *self.m.funcs.get(&callee.key()).ok_or_else(|| internal("call of a function that was not collected"))?;
+        self.emit_call(inst, fty, |args| InstKind::Call { callee: func, args })
+    }
+
+    /// A call through a function pointer: its target set is every address-taken function of
+    /// the call's type, each with its address.
+    fn indirect_call(&mut self, inst: Val<'m>) -> Result<()> {
+        let what = "indirect call".to_string();
+        let n = inst.num_args();
+        if (0..n).filter_map(|i| inst.operand(i)).any(|a| matches!(classify(a.ty()), TyClass::Aggregate)) {
+            return Err(self.unsupported(format!("aggregate argument ({what})")));
+        }
+        self.check_types(inst, &what, true)?;
+        let fty = inst.called_function_type().ok_or_else(|| internal("a call without a function type"))?;
+        let target = self.scalar(inst.called_value())?;
+        let mut callees = Vec::new();
+        for f in super::indirect_targets(inst, &self.m.taken) {
+            let func = *self.m.funcs.get(&f.key()).ok_or_else(|| internal("an indirect call target was not collected"))?;
+            let addr = *self.m.fn_addrs.get(&f.key()).ok_or_else(|| internal("a target without an address"))?;
+            callees.push((addr, func));
+        }
+        self.emit_call(inst, fty, |args| InstKind::CallIndirect { target, callees, args })
+    }
+
+    /// Emits call `inst` of type `fty` as the instruction `make` builds from the arguments,
+    /// with an aggregate result brought back through a stack slot.
+    fn emit_call(&mut self, inst: Val<'m>, fty: crate::ll::Ty<'m>, make: impl FnOnce(Vec<Value>) -> InstKind) -> Result<()> {
         let mut args = self.call_args(inst, fty)?;
         if let Some(layout) = self.ret_layout(fty)? {
             // The callee stores its aggregate result in a slot of this frame.
@@ -202,7 +228,7 @@ impl<'m> FnCx<'_, 'm> {
             let size = self.m.m.alloc_size(t).ok_or_else(|| internal("unsized aggregate return"))?;
             let slot = self.entry_slot(size.max(1), 16);
             args.push(slot);
-            self.emit(InstKind::Call { callee: func, args }, None);
+            self.emit(make(args), None);
             let mut leaves = Vec::with_capacity(layout.len());
             for (off, ty) in layout {
                 let addr = self.value(InstKind::Gep { base: slot, offset: off as i64, indices: vec![] }, Type::Ptr)?;
@@ -217,7 +243,7 @@ impl<'m> FnCx<'_, 'm> {
             TyClass::Scalar(t) => Some(t),
             _ => None,
         };
-        if let (_, Some(r)) = self.emit(InstKind::Call { callee: func, args }, ret) {
+        if let (_, Some(r)) = self.emit(make(args), ret) {
             self.values.insert(inst.key(), Lv::S(r));
         }
         Ok(())

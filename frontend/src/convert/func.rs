@@ -452,9 +452,10 @@ impl<'m> FnCx<'_, 'm> {
                 let a = v.aliasee().ok_or_else(|| internal("alias without an aliasee"))?;
                 self.operand(a)
             }
-            ValueKind::LLVMFunctionValueKind => {
-                Err(self.unsupported(format!("function pointer taken as a value ('@{}')", v.name())))
-            }
+            ValueKind::LLVMFunctionValueKind => match self.m.fn_addrs.get(&v.key()) {
+                Some(&addr) => Ok(Lv::S(self.f.const_value(Type::Ptr, addr))),
+                None => Err(internal("a function used as a value is not address-taken")),
+            },
             ValueKind::LLVMConstantExprValueKind => {
                 self.convert_op(v)?.ok_or_else(|| internal("constant expression without a value"))
             }

@@ -175,9 +175,10 @@ impl<'m> ModuleCx<'m> {
                 let a = c.aliasee().ok_or_else(|| format!("alias without aliasee in '@{global}'"))?;
                 self.eval(a, global)
             }
-            ValueKind::LLVMFunctionValueKind => {
-                Err(format!("pointer to function '@{}' in the initialiser of '@{global}'", c.name()))
-            }
+            ValueKind::LLVMFunctionValueKind => match self.fn_addrs.get(&c.key()) {
+                Some(&addr) => Ok(CVal::Int(addr)),
+                None => Err(format!("pointer to function '@{}' in the initialiser of '@{global}'", c.name())),
+            },
             ValueKind::LLVMConstantExprValueKind => {
                 let op = c.opcode().ok_or_else(|| format!("constant expression without opcode in '@{global}'"))?;
                 let arg = |i: u32| c.operand(i).ok_or_else(|| format!("malformed constant expression in '@{global}'"));

@@ -28,6 +28,11 @@ pub(crate) struct ModuleCx<'m> {
     globals: HashMap<usize, Global>,
     /// Globals whose handle exists but whose initialiser is not written yet.
     queue: Vec<(Val<'m>, Global)>,
+    /// Every address-taken function of the module (defined or declared), by LLVM function,
+    /// with its address ([`tessera_ir::func_addr`] of its rank in module order).
+    pub(crate) fn_addrs: HashMap<usize, u64>,
+    /// The address-taken functions that are defined, in module order: indirect calls' targets.
+    pub(crate) taken: Vec<Val<'m>>,
 }
 
 /// A defined function with its names.
@@ -62,9 +67,20 @@ pub(crate) fn convert_module(module: &inkwell::module::Module<'_>, entry: &str) 
         .collect();
     let entry_fn = find_entry(&defined, entry)?;
     let names: HashMap<usize, &Named> = defined.iter().map(|n| (n.f.key(), n)).collect();
-    let order = reachable(entry_fn, &names)?;
+    let all_taken: Vec<Val> = m.functions().into_iter().filter(|f| f.address_taken()).collect();
+    let fn_addrs = all_taken.iter().enumerate().map(|(k, f)| (f.key(), tessera_ir::func_addr(k))).collect();
+    let taken: Vec<Val> = all_taken.into_iter().filter(|f| !f.is_declaration()).collect();
+    let order = reachable(entry_fn, &names, &taken)?;
 
-    let mut cx = ModuleCx { m, program: Program::default(), funcs: HashMap::new(), globals: HashMap::new(), queue: Vec::new() };
+    let mut cx = ModuleCx {
+        m,
+        program: Program::default(),
+        funcs: HashMap::new(),
+        globals: HashMap::new(),
+        queue: Vec::new(),
+        fn_addrs,
+        taken,
+    };
     for f in &order {
         let id = cx.program.funcs.push(tessera_ir::Function::default());
         cx.funcs.insert(f.key(), id);
@@ -112,8 +128,16 @@ fn find_entry<'m>(defined: &[Named<'m>], name: &str) -> Result<Val<'m>, Frontend
     }
 }
 
-/// Defined functions called directly from `f`, in first-call order.
-fn callees<'m>(f: Val<'m>) -> Vec<Val<'m>> {
+/// The targets an indirect call `call` may reach: the address-taken defined functions whose
+/// type is the call's.
+pub(crate) fn indirect_targets<'m>(call: Val<'m>, taken: &[Val<'m>]) -> Vec<Val<'m>> {
+    let Some(t) = call.called_function_type() else { return Vec::new() };
+    taken.iter().copied().filter(|f| f.global_value_type() == Some(t)).collect()
+}
+
+/// Defined functions `f` may call, in first-call order: those called directly, and for an
+/// indirect call every address-taken function of its type.
+fn callees<'m>(f: Val<'m>, taken: &[Val<'m>]) -> Vec<Val<'m>> {
     let mut out: Vec<Val<'m>> = Vec::new();
     for b in f.blocks() {
         for i in b.instructions() {
@@ -121,8 +145,17 @@ fn callees<'m>(f: Val<'m>) -> Vec<Val<'m>> {
                 if let Some(a) = c.aliasee() {
                     c = a;
                 }
-                if c.is_function() && !c.is_declaration() && !out.contains(&c) {
-                    out.push(c);
+                let targets = if c.is_function() {
+                    vec![c]
+                } else if c.kind() == crate::ll::ValueKind::LLVMInlineAsmValueKind {
+                    vec![]
+                } else {
+                    indirect_targets(i, taken)
+                };
+                for c in targets {
+                    if c.is_function() && !c.is_declaration() && !out.contains(&c) {
+                        out.push(c);
+                    }
                 }
             }
         }
@@ -131,11 +164,15 @@ fn callees<'m>(f: Val<'m>) -> Vec<Val<'m>> {
 }
 
 /// Functions reachable from `entry` in depth-first preorder; a cycle is a recursion error.
-fn reachable<'m>(entry: Val<'m>, names: &HashMap<usize, &Named<'m>>) -> Result<Vec<Val<'m>>, FrontendError> {
+fn reachable<'m>(
+    entry: Val<'m>,
+    names: &HashMap<usize, &Named<'m>>,
+    taken: &[Val<'m>],
+) -> Result<Vec<Val<'m>>, FrontendError> {
     let name = |f: Val<'m>| names.get(&f.key()).map(|n| n.display().to_string()).unwrap_or_else(|| f.name());
     let mut order = vec![entry];
     let mut done: HashMap<usize, bool> = HashMap::from([(entry.key(), false)]); // false: on the stack
-    let mut stack: Vec<(Val<'m>, Vec<Val<'m>>, usize)> = vec![(entry, callees(entry), 0)];
+    let mut stack: Vec<(Val<'m>, Vec<Val<'m>>, usize)> = vec![(entry, callees(entry, taken), 0)];
     while let Some((f, cs, k)) = stack.last_mut() {
         let Some(&c) = cs.get(*k) else {
             done.insert(f.key(), true);
@@ -154,7 +191,7 @@ fn reachable<'m>(entry: Val<'m>, names: &HashMap<usize, &Named<'m>>) -> Result<V
             None => {
                 done.insert(c.key(), false);
                 order.push(c);
-                stack.push((c, callees(c), 0));
+                stack.push((c, callees(c, taken), 0));
             }
         }
     }

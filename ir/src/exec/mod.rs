@@ -94,6 +94,8 @@ pub enum Trap {
     AllocaTooLarge(u64),
     /// A `stackrestore` to a mark that is not a live stack position of the current call.
     StackRestore(u64),
+    /// A call through a pointer that is no function of the call's type; the text lists them.
+    BadIndirectCall(u64, String),
 }
 
 impl fmt::Display for Trap {
@@ -116,6 +118,10 @@ impl fmt::Display for Trap {
             Trap::CallDepth(n) => write!(f, "call depth limit of {n} reached"),
             Trap::PoisonUse(w) => write!(f, "undefined behaviour: poison value used as {w}"),
             Trap::AllocaTooLarge(n) => write!(f, "stack allocation of {n} bytes is too large"),
+            Trap::BadIndirectCall(a, targets) => write!(
+                f,
+                "indirect call through 0x{a:x}, which is not the address of a function of the call's type ({targets})"
+            ),
             Trap::StackRestore(m) => {
                 write!(f, "stackrestore to 0x{m:x}, which is not a stack position saved in this call")
             }
@@ -602,6 +608,25 @@ impl<'p> Machine<'p> {
                     vals.push((x, p));
                 }
                 return Ok(Flow::Call(*callee, vals, data.result));
+            }
+            CallIndirect { target, callees, args } => {
+                let t = defined(fr, *target, "an indirect call's target")?;
+                let Some(&(_, callee)) = callees.iter().find(|(a, _)| *a == t) else {
+                    let names: Vec<String> =
+                        callees.iter().map(|(a, c)| format!("@{} at 0x{a:x}", self.p.funcs[*c].display_name())).collect();
+                    let list = if names.is_empty() { "it has no address-taken targets".into() } else { names.join(", ") };
+                    return Err(self::Trap::BadIndirectCall(t, list));
+                };
+                let c = &self.p.funcs[callee];
+                let mut vals = Vec::with_capacity(args.len());
+                for (k, &a) in args.iter().enumerate() {
+                    let (x, p) = fr.word(f, a);
+                    if p && c.param_is_noundef(k) {
+                        return Err(self::Trap::PoisonUse("an argument to a noundef parameter"));
+                    }
+                    vals.push((x, p));
+                }
+                return Ok(Flow::Call(callee, vals, data.result));
             }
             Intrinsic { op, args } => {
                 let mut vals = [0u64; 3];

@@ -39,7 +39,7 @@ pub fn opcode_key(f: &Function, i: Inst) -> String {
             let w: Vec<String> = indices.iter().map(|(v, _)| ty(*v)).collect();
             format!("gep.{}", w.join("."))
         }
-        InstKind::Call { .. } => "call".into(),
+        InstKind::Call { .. } | InstKind::CallIndirect { .. } => "call".into(),
         InstKind::Intrinsic { op, args } => {
             let mut k = format!("{}.{}", op.name(), ty(args[0]));
             if matches!(op, tessera_ir::Intrinsic::Abs | tessera_ir::Intrinsic::Ctlz | tessera_ir::Intrinsic::Cttz) {
