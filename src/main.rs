@@ -360,8 +360,26 @@ fn cmd_run(prog: &ProgramOpts, json: bool, max_steps: u64, texts: &[String]) -> 
             // C's exit(int): the status as the int it was
             obj["exit"] = serde_json::json!(sext(code, 32));
         }
+        // What the program printed (UTF-8, invalid bytes replaced); standard error only when
+        // it wrote there.
+        obj["stdout"] = serde_json::json!(String::from_utf8_lossy(&out.stdout));
+        if !out.stderr.is_empty() {
+            obj["stderr"] = serde_json::json!(String::from_utf8_lossy(&out.stderr));
+        }
         println!("{obj}");
     } else {
+        // The program's own output first, as it printed it, then tessera's report.
+        for (name, bytes) in [("stdout", &out.stdout), ("stderr", &out.stderr)] {
+            if !bytes.is_empty() {
+                println!("{name} ({} bytes):", bytes.len());
+                use std::io::Write;
+                let mut o = std::io::stdout().lock();
+                let _ = o.write_all(bytes);
+                if !bytes.ends_with(b"\n") {
+                    let _ = writeln!(o, "\n(no newline at the end of {name})");
+                }
+            }
+        }
         match (out.ret, out.exit) {
             (_, Some(code)) => println!("exit: {} (the program called exit)", sext(code, 32)),
             (Some((ty, Some(v))), None) => {

@@ -73,7 +73,8 @@ pub(crate) fn load_linked(
 /// The C library functions tessera ships (`runtime/libc.c`).
 pub const LIBC_FUNCTIONS: &[&str] = &[
     "memcmp", "memchr", "strlen", "strcmp", "strncmp", "strcpy", "strncpy", "strchr", "abs", "labs", "llabs", "malloc",
-    "calloc", "realloc", "free",
+    "calloc", "realloc", "free", "printf", "fprintf", "sprintf", "snprintf", "vprintf", "vfprintf", "vsprintf",
+    "vsnprintf", "putchar", "putc", "fputc", "puts", "fputs", "fwrite", "fflush",
 ];
 
 const LIBC_SOURCE: &str = include_str!("../runtime/libc.c");

@@ -177,6 +177,9 @@ fn write_inst(names: &dyn Names, s: &mut String, p: Option<&Program>, f: &Functi
                 s.push(')');
                 Ok(())
             }
+            Output { stderr, byte } => {
+                write!(s, "output.{} {}", if *stderr { "stderr" } else { "stdout" }, tv(*byte))
+            }
             CallIndirect { target, callees, args } => {
                 write!(s, "call {} {}(", ty_text(rty), tv(*target))?;
                 for (i, a) in args.iter().enumerate() {

@@ -268,6 +268,9 @@ pub enum InstKind {
     Intrinsic { op: Intrinsic, args: Vec<Value> },
     /// `llvm.memcpy` (`overlap = false`) or `llvm.memmove` (`overlap = true`).
     MemCopy { dst: Value, src: Value, len: Value, overlap: bool },
+    /// Writes the low byte of `byte` to the program's standard output (standard error when
+    /// `stderr`); the run captures both streams. tessera's libc prints through it.
+    Output { stderr: bool, byte: Value },
     /// `llvm.memset`: `len` bytes at `dst` set to the low byte of `byte`.
     MemSet { dst: Value, byte: Value, len: Value },
     /// Unconditional branch (terminator).
@@ -316,6 +319,7 @@ impl InstKind {
                 | InstKind::StackRestore { .. }
                 | InstKind::Call { .. }
                 | InstKind::CallIndirect { .. }
+                | InstKind::Output { .. }
         )
     }
 
@@ -369,6 +373,7 @@ impl InstKind {
                 f(*byte);
                 f(*len)
             }
+            Output { byte, .. } => f(*byte),
             CondBr { cond, .. } => f(*cond),
             Switch { value, .. } => f(*value),
             Ret { value } => value.iter().for_each(|v| f(*v)),
@@ -427,6 +432,7 @@ impl InstKind {
                 *byte = f(*byte);
                 *len = f(*len)
             }
+            Output { byte, .. } => *byte = f(*byte),
             CondBr { cond, .. } => *cond = f(*cond),
             Switch { value, .. } => *value = f(*value),
             Ret { value } => {

@@ -172,6 +172,7 @@ pub fn opcode_of(f: &Function, kind: &InstKind) -> String {
         Intrinsic { op, .. } => format!("{}{}", op.name(), w(first_ty)),
         MemCopy { .. } => "memcpy".into(),
         MemSet { .. } => "memset".into(),
+        Output { .. } => "output".into(),
         Br { .. } | CondBr { .. } | Switch { .. } => "branch".into(),
         Ret { .. } => "ret".into(),
         Unreachable | Trap { .. } => "trap".into(),

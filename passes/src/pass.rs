@@ -210,7 +210,8 @@ pub const REGION_PIPELINE: &[&dyn Pass] =
     &[&Devirtualize, &Inline, &ExpandMem, &Simplify, &Fuse, &IfConvertLoops, &IfConvertDiamonds, &Unroll, &Simplify];
 
 /// Refuses, before any pass runs, what the circuit stages cannot express yet though the
-/// interpreter runs it: integers wider than 64 bits, in the entry or a function it calls.
+/// interpreter runs it: integers wider than 64 bits and printed output, in the entry or a
+/// function it calls.
 /// The error names the first instruction that computes on one.
 pub fn refuse_unlowerable(p: &tessera_ir::Program, entry: tessera_ir::Func) -> Result<(), PassError> {
     let mut seen = vec![false; p.funcs.len()];
@@ -237,9 +238,16 @@ pub fn refuse_unlowerable(p: &tessera_ir::Program, entry: tessera_ir::Func) -> R
                         wide = Some(f.ty(v));
                     }
                 });
-                if let Some(t) = wide {
+                let what = match (&d.kind, wide) {
+                    (tessera_ir::InstKind::Output { .. }, _) => {
+                        Some("printed output (stdio's printing functions)".to_string())
+                    }
+                    (_, Some(t)) => Some(format!("{t} arithmetic (integers wider than 64 bits)")),
+                    _ => None,
+                };
+                if let Some(what) = what {
                     return Err(PassError::Unsupported {
-                        what: format!("{t} arithmetic (integers wider than 64 bits)"),
+                        what,
                         func: f.display_name().to_string(),
                         block: n.block(b),
                         inst: n.inst(Some(p), f, i),

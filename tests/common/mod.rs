@@ -26,6 +26,8 @@ pub struct Outcome {
     pub ret: Option<u64>,
     /// Final contents of each `ptr` argument, in parameter order, as lowercase hex.
     pub buffers: Vec<String>,
+    /// What the program printed to standard output.
+    pub stdout: String,
 }
 
 impl std::fmt::Display for Outcome {
@@ -36,6 +38,9 @@ impl std::fmt::Display for Outcome {
         }
         for (i, b) in self.buffers.iter().enumerate() {
             write!(f, ", buffer {i} = {b}")?;
+        }
+        if !self.stdout.is_empty() {
+            write!(f, ", stdout {:?}", self.stdout)?;
         }
         Ok(())
     }
@@ -197,15 +202,18 @@ int main(int argc, char **argv) {
         args.push(format!("a{i}"));
     }
     let call = format!("{}({})", sig.name, args.join(", "));
+    // The results follow a marker line, after whatever the program printed itself.
+    let marker = "    fflush(stdout);\n    printf(\"\\n@@tessera-harness@@\\n\");\n";
     match sig.ret {
         Some(t) => {
             s += &format!("    {} r = {call};\n", t.c_name());
+            s += marker;
             s += &format!(
                 "    printf(\"%llu\\n\", (unsigned long long)({})r);\n",
                 t.c_unsigned_name()
             );
         }
-        None => s += &format!("    {call};\n    printf(\"void\\n\");\n"),
+        None => s += &format!("    {call};\n{marker}    printf(\"void\\n\");\n"),
     }
     for (i, ty) in sig.params.iter().enumerate() {
         if *ty == Ty::Ptr {
@@ -232,7 +240,10 @@ pub fn harness_args(run: &Run) -> Vec<String> {
 
 /// Parses a harness's stdout into an [`Outcome`].
 pub fn parse_harness_output(sig: &Signature, stdout: &[u8]) -> Result<Outcome, String> {
-    let text = String::from_utf8_lossy(stdout);
+    let all = String::from_utf8_lossy(stdout);
+    const MARKER: &str = "\n@@tessera-harness@@\n";
+    let at = all.rfind(MARKER).ok_or_else(|| format!("no harness marker in the output:\n{all}"))?;
+    let (printed, text) = (all[..at].to_string(), &all[at + MARKER.len()..]);
     let mut lines = text.lines();
     let first = lines.next().ok_or("no output")?;
     let ret = match sig.ret {
@@ -252,7 +263,7 @@ pub fn parse_harness_output(sig: &Signature, stdout: &[u8]) -> Result<Outcome, S
             buffers.len()
         ));
     }
-    Ok(Outcome { ret, buffers })
+    Ok(Outcome { ret, buffers, stdout: printed })
 }
 
 /// Compiles `prog` natively (clang-19 -O1 for C and LLVM IR, rustc -O as a staticlib for
@@ -533,8 +544,9 @@ pub fn parse_tessera_json(sig: &Signature, stdout: &str) -> Result<TesseraRun, S
         .as_u64()
         .ok_or("no \"instructions\" count")?;
     let blocks = json["blocks"].as_u64().ok_or("no \"blocks\" count")?;
+    let stdout = json["stdout"].as_str().ok_or("no \"stdout\" string")?.to_string();
     Ok(TesseraRun {
-        outcome: Outcome { ret, buffers },
+        outcome: Outcome { ret, buffers, stdout },
         instructions,
         blocks,
     })

@@ -22,6 +22,8 @@ pub(crate) enum CallKind<'m> {
     Indirect,
     /// C's `exit` (and `_exit`, `_Exit`): ends the run with the status as its result.
     Exit,
+    /// tessera's libc output primitive: one byte to standard output (or error when true).
+    Output(bool),
     /// Inline assembly with an empty template and no outputs (`asm("")`,
     /// `asm volatile("" ::: "memory")`): an optimisation barrier that does nothing.
     EmptyAsm,
@@ -74,6 +76,11 @@ pub(crate) fn call_kind<'m>(call: Val<'m>) -> CallKind<'m> {
     }
     if matches!(name.as_str(), "exit" | "_exit" | "_Exit") {
         return CallKind::Exit;
+    }
+    match name.as_str() {
+        "__tessera_putchar" => return CallKind::Output(false),
+        "__tessera_putchar_err" => return CallKind::Output(true),
+        _ => {}
     }
     let shown = demangle(&name).unwrap_or_else(|| name.clone());
     let known_panic = PANIC_PREFIXES.iter().any(|p| shown.starts_with(p))
@@ -158,6 +165,11 @@ impl<'m> FnCx<'_, 'm> {
             CallKind::Trap(reason) => {
                 self.trap(reason);
                 Ok(true)
+            }
+            CallKind::Output(stderr) => {
+                let byte = self.scalar(inst.operand(0))?;
+                self.emit(InstKind::Output { stderr, byte }, None);
+                Ok(false)
             }
             CallKind::Exit => {
                 let code = self.scalar(inst.operand(0))?;

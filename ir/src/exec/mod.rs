@@ -75,6 +75,10 @@ pub struct Outcome {
     pub blocks: u64,
     /// Final contents of each buffer argument, in argument order.
     pub buffers: Vec<Vec<u8>>,
+    /// What the program wrote to standard output ([`InstKind::Output`]).
+    pub stdout: Vec<u8>,
+    /// What the program wrote to standard error.
+    pub stderr: Vec<u8>,
 }
 
 /// Why a run stopped early.
@@ -326,7 +330,8 @@ pub fn run_observed(
         ),
         End::Exit(code) => (None, None, Some(code)),
     };
-    Ok(Outcome { ret, ret_wide, exit, instructions: m.instructions, blocks: m.blocks, buffers })
+    let (stdout, stderr) = (std::mem::take(&mut m.stdout), std::mem::take(&mut m.stderr));
+    Ok(Outcome { ret, ret_wide, exit, instructions: m.instructions, blocks: m.blocks, buffers, stdout, stderr })
 }
 
 /// How a run ended: the entry returned, or `exit` was called.
@@ -343,6 +348,8 @@ struct Machine<'p> {
     templates: Vec<Option<(Vec<u64>, Vec<bool>, Vec<Limbs>)>>,
     instructions: u64,
     blocks: u64,
+    stdout: Vec<u8>,
+    stderr: Vec<u8>,
 }
 
 type Step<T> = Result<T, Trap>;
@@ -353,7 +360,16 @@ type Word = (Limbs, bool);
 
 impl<'p> Machine<'p> {
     fn new(p: &'p Program, opts: &'p ExecOptions) -> Self {
-        Machine { p, opts, mem: Memory::new(p), templates: vec![None; p.funcs.len()], instructions: 0, blocks: 0 }
+        Machine {
+            p,
+            opts,
+            mem: Memory::new(p),
+            templates: vec![None; p.funcs.len()],
+            instructions: 0,
+            blocks: 0,
+            stdout: Vec::new(),
+            stderr: Vec::new(),
+        }
     }
 
     fn new_frame(&mut self, func: Func, args: &[Word], ret_to: Option<Value>) -> Frame {
@@ -667,6 +683,10 @@ impl<'p> Machine<'p> {
                 for (k, &old) in olds.iter().enumerate() {
                     obs.mem(&MemEvent { write: true, addr: d + k as u64, len: 1, value: b as u64, old: old as u64 });
                 }
+            }
+            Output { stderr, byte } => {
+                let b = defined(fr, *byte, "a byte written to output")? as u8;
+                if *stderr { self.stderr.push(b) } else { self.stdout.push(b) }
             }
             Br { target } => return Ok(Flow::Jump(*target)),
             CondBr { cond, if_true, if_false } => {

@@ -54,6 +54,7 @@ pub fn opcode_key(f: &Function, i: Inst) -> String {
         }
         InstKind::MemCopy { len, .. } => format!("memcpy.{}", const_len(f, *len)),
         InstKind::MemSet { len, .. } => format!("memset.{}", const_len(f, *len)),
+        InstKind::Output { .. } => "output".into(),
         InstKind::Br { .. } => "br".into(),
         InstKind::CondBr { .. } => "condbr".into(),
         InstKind::Switch { value, cases, .. } => format!("switch.{}.{}", ty(*value), cases.len()),
