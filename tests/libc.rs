@@ -1,5 +1,6 @@
 //! tessera's C library subset (frontend/runtime/libc.c): a program calling memcmp, memchr,
-//! strlen, strcmp, strncmp, strcpy, strncpy, strchr, abs, malloc, calloc, realloc and free
+//! strlen, strcmp, strncmp, strcpy, strncpy, strchr, abs, malloc, calloc, realloc, free,
+//! bcmp, strnlen, strrchr, strstr, strcat, strncat, toupper, tolower, atoi, atol or qsort
 //! gets them linked in, agrees with the same program against the system's C library
 //! natively, and proves; a program that defines one of them keeps its own.
 
@@ -9,34 +10,42 @@ fn tessera(args: &[&str]) -> std::process::Output {
     Command::new(env!("CARGO_BIN_EXE_tessera")).args(args).output().unwrap()
 }
 
+/// `src`'s entry `entry(const char *, uint32_t) -> uint32_t` on each text, natively against
+/// glibc and by `tessera run` against tessera's libc.
+fn agrees_with_native(src: &str, entry: &str, texts: &[&str], dir: &std::path::Path) {
+    for text in texts {
+        let hex: String = text.bytes().map(|b| format!("{b:02x}")).collect();
+        let main = dir.join("main.c");
+        std::fs::write(
+            &main,
+            format!(
+                "#include <stdio.h>\n#include <stdint.h>\nuint32_t {entry}(const char *, uint32_t);\n\
+                 int main(void) {{ printf(\"%u\\n\", {entry}(\"{text}\", {})); return 0; }}\n",
+                text.len()
+            ),
+        )
+        .unwrap();
+        let exe = dir.join("native");
+        let cc = Command::new("clang-19").args(["-O1", "-w", src]).arg(&main).arg("-o").arg(&exe).status().unwrap();
+        assert!(cc.success());
+        let native = String::from_utf8(Command::new(&exe).output().unwrap().stdout).unwrap();
+        let n = text.len().to_string();
+        let out = tessera(&["run", src, "--entry", entry, "--json", "--", &format!("hex:{hex}"), &n]);
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let j: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(j["return"]["unsigned"].as_str().unwrap(), native.trim(), "{entry} on {text}");
+    }
+}
+
 #[test]
 fn the_libc_subset_agrees_with_native() {
     let root = env!("CARGO_MANIFEST_DIR");
     let src = format!("{root}/tests/data/libc/strings.c");
     let dir = std::env::temp_dir().join(format!("tessera-libc-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
-    for text in ["hello", "help!", "abc", "lollipop", "x"] {
-        let hex: String = text.bytes().map(|b| format!("{b:02x}")).collect();
-        let main = dir.join("main.c");
-        std::fs::write(
-            &main,
-            format!(
-                "#include <stdio.h>\n#include <stdint.h>\nuint32_t strings(const char *, uint32_t);\n\
-                 int main(void) {{ printf(\"%u\\n\", strings(\"{text}\", {})); return 0; }}\n",
-                text.len()
-            ),
-        )
-        .unwrap();
-        let exe = dir.join("native");
-        let cc = Command::new("clang-19").args(["-O1", "-w", &src]).arg(&main).arg("-o").arg(&exe).status().unwrap();
-        assert!(cc.success());
-        let native = String::from_utf8(Command::new(&exe).output().unwrap().stdout).unwrap();
-        let n = text.len().to_string();
-        let out = tessera(&["run", &src, "--entry", "strings", "--json", "--", &format!("hex:{hex}"), &n]);
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-        let j: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-        assert_eq!(j["return"]["unsigned"].as_str().unwrap(), native.trim(), "{text}");
-    }
+    agrees_with_native(&src, "strings", &["hello", "help!", "abc", "lollipop", "x"], &dir);
+    let more = format!("{root}/tests/data/libc/more.c");
+    agrees_with_native(&more, "more", &["hello", "hel", "lollipop", "42 is it", "x", "zyxwvutsrq", "0x1f rest", "-077"], &dir);
     // and it proves
     let proof = dir.join("l.proof");
     let arg = "hex:68656c6c6f";

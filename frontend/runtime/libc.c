@@ -80,6 +80,235 @@ char *strchr(const char *s, int c) {
     }
 }
 
+// clang turns `memcmp(a, b, n) == 0` into bcmp: zero when equal.
+int bcmp(const void *a, const void *b, size_t n) { return memcmp(a, b, n) != 0; }
+
+size_t strnlen(const char *s, size_t max) {
+    size_t n = 0;
+    while (n < max && s[n]) {
+        n++;
+    }
+    return n;
+}
+
+char *strrchr(const char *s, int c) {
+    const char *found = NULL;
+    for (;; s++) {
+        if (*s == (char)c) {
+            found = s;
+        }
+        if (!*s) {
+            return (char *)found;
+        }
+    }
+}
+
+char *strstr(const char *hay, const char *needle) {
+    if (!*needle) {
+        return (char *)hay;
+    }
+    for (; *hay; hay++) {
+        size_t i = 0;
+        while (needle[i] && hay[i] == needle[i]) {
+            i++;
+        }
+        if (!needle[i]) {
+            return (char *)hay;
+        }
+    }
+    return NULL;
+}
+
+char *strcat(char *d, const char *s) {
+    strcpy(d + strlen(d), s);
+    return d;
+}
+
+char *strncat(char *d, const char *s, size_t n) {
+    char *e = d + strlen(d);
+    size_t i = 0;
+    for (; i < n && s[i]; i++) {
+        e[i] = s[i];
+    }
+    e[i] = 0;
+    return d;
+}
+
+int toupper(int c) { return c >= 'a' && c <= 'z' ? c - 'a' + 'A' : c; }
+int tolower(int c) { return c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c; }
+
+// glibc's <ctype.h> inlines isdigit, isalpha, toupper... as lookups in per-locale tables it
+// reaches through these three functions; here the C locale's tables, indexed -128..255 (the
+// returned pointers point at entry 0). The class bits are glibc's on a little-endian machine.
+enum {
+    TESSERA_UPPER = 0x100,
+    TESSERA_LOWER = 0x200,
+    TESSERA_ALPHA = 0x400,
+    TESSERA_DIGIT = 0x800,
+    TESSERA_XDIGIT = 0x1000,
+    TESSERA_SPACE = 0x2000,
+    TESSERA_PRINT = 0x4000,
+    TESSERA_GRAPH = 0x8000,
+    TESSERA_BLANK = 0x1,
+    TESSERA_CNTRL = 0x2,
+    TESSERA_PUNCT = 0x4,
+    TESSERA_ALNUM = 0x8,
+};
+#define TESSERA_PUNCTS (TESSERA_PUNCT | TESSERA_PRINT | TESSERA_GRAPH)
+#define TESSERA_LETTER (TESSERA_ALPHA | TESSERA_PRINT | TESSERA_GRAPH | TESSERA_ALNUM)
+static const unsigned short tessera_ctype_b[384] = {
+    [128 + 0 ... 128 + 31] = TESSERA_CNTRL,
+    [128 + 9 ... 128 + 13] = TESSERA_CNTRL | TESSERA_SPACE,
+    [128 + 9] = TESSERA_CNTRL | TESSERA_SPACE | TESSERA_BLANK,
+    [128 + ' '] = TESSERA_SPACE | TESSERA_PRINT | TESSERA_BLANK,
+    [128 + '!' ... 128 + '/'] = TESSERA_PUNCTS,
+    [128 + '0' ... 128 + '9'] = TESSERA_DIGIT | TESSERA_XDIGIT | TESSERA_PRINT | TESSERA_GRAPH | TESSERA_ALNUM,
+    [128 + ':' ... 128 + '@'] = TESSERA_PUNCTS,
+    [128 + 'A' ... 128 + 'F'] = TESSERA_UPPER | TESSERA_LETTER | TESSERA_XDIGIT,
+    [128 + 'G' ... 128 + 'Z'] = TESSERA_UPPER | TESSERA_LETTER,
+    [128 + '[' ... 128 + '`'] = TESSERA_PUNCTS,
+    [128 + 'a' ... 128 + 'f'] = TESSERA_LOWER | TESSERA_LETTER | TESSERA_XDIGIT,
+    [128 + 'g' ... 128 + 'z'] = TESSERA_LOWER | TESSERA_LETTER,
+    [128 + '{' ... 128 + '~'] = TESSERA_PUNCTS,
+    [128 + 127] = TESSERA_CNTRL,
+};
+static const unsigned short *tessera_ctype_b_at = tessera_ctype_b + 128;
+const unsigned short **__ctype_b_loc(void) { return &tessera_ctype_b_at; }
+
+static int32_t tessera_upper[384], tessera_lower[384];
+static const int32_t *tessera_upper_at, *tessera_lower_at;
+
+static void tessera_case_tables(void) {
+    if (tessera_upper_at) {
+        return;
+    }
+    for (int c = -128; c < 256; c++) {
+        tessera_upper[c + 128] = toupper(c);
+        tessera_lower[c + 128] = tolower(c);
+    }
+    tessera_upper_at = tessera_upper + 128;
+    tessera_lower_at = tessera_lower + 128;
+}
+
+const int32_t **__ctype_toupper_loc(void) {
+    tessera_case_tables();
+    return &tessera_upper_at;
+}
+
+const int32_t **__ctype_tolower_loc(void) {
+    tessera_case_tables();
+    return &tessera_lower_at;
+}
+
+// atoi/atol: optional space and sign, then decimal digits (overflow is undefined, as in C).
+long atol(const char *s) {
+    while (*s == ' ' || (*s >= '\t' && *s <= '\r')) {
+        s++;
+    }
+    int neg = *s == '-';
+    if (*s == '-' || *s == '+') {
+        s++;
+    }
+    unsigned long v = 0;
+    while (*s >= '0' && *s <= '9') {
+        v = v * 10 + (unsigned long)(*s++ - '0');
+    }
+    return neg ? -(long)v : (long)v;
+}
+
+int atoi(const char *s) { return (int)atol(s); }
+
+static int tessera_errno;
+int *__errno_location(void) { return &tessera_errno; }
+
+// strtoull's digits: optional space and sign, base 0 (prefix-chosen) or 2..36; sets *end to
+// the first unparsed byte (or `s` when there are no digits) and reports overflow.
+static unsigned long long tessera_strtou(const char *s, char **end, int base, int *neg, int *over) {
+    const char *p = s;
+    while (*p == ' ' || (*p >= '\t' && *p <= '\r')) p++;
+    *neg = *p == '-';
+    if (*p == '-' || *p == '+') p++;
+    if ((base == 0 || base == 16) && p[0] == '0' && (p[1] == 'x' || p[1] == 'X') &&
+        ((p[2] >= '0' && p[2] <= '9') || (p[2] >= 'a' && p[2] <= 'f') || (p[2] >= 'A' && p[2] <= 'F'))) {
+        p += 2;
+        base = 16;
+    } else if (base == 0) {
+        base = p[0] == '0' ? 8 : 10;
+    }
+    unsigned long long v = 0;
+    const char *digits = p;
+    *over = 0;
+    for (;; p++) {
+        int d = *p >= '0' && *p <= '9' ? *p - '0' : *p >= 'a' && *p <= 'z' ? *p - 'a' + 10
+              : *p >= 'A' && *p <= 'Z' ? *p - 'A' + 10 : 99;
+        if (d >= base) break;
+        if (v > (~0ULL - (unsigned)d) / (unsigned)base) *over = 1;
+        v = v * (unsigned)base + (unsigned)d;
+    }
+    if (end) *end = (char *)(p == digits ? s : p);
+    return v;
+}
+
+unsigned long long strtoull(const char *s, char **end, int base) {
+    int neg, over;
+    unsigned long long v = tessera_strtou(s, end, base, &neg, &over);
+    if (over) {
+        tessera_errno = 34; // ERANGE
+        return ~0ULL;
+    }
+    return neg ? 0 - v : v;
+}
+
+unsigned long strtoul(const char *s, char **end, int base) { return strtoull(s, end, base); }
+
+long long strtoll(const char *s, char **end, int base) {
+    int neg, over;
+    unsigned long long v = tessera_strtou(s, end, base, &neg, &over);
+    unsigned long long limit = neg ? (1ULL << 63) : (1ULL << 63) - 1;
+    if (over || v > limit) {
+        tessera_errno = 34; // ERANGE
+        return neg ? (long long)(1ULL << 63) : (long long)((1ULL << 63) - 1);
+    }
+    return neg ? (long long)(0 - v) : (long long)v;
+}
+
+long strtol(const char *s, char **end, int base) { return strtoll(s, end, base); }
+
+// qsort as a heapsort: no recursion (tessera inlines every call) and no extra memory.
+static void tessera_swap(unsigned char *a, unsigned char *b, size_t size) {
+    for (size_t i = 0; i < size; i++) {
+        unsigned char t = a[i];
+        a[i] = b[i];
+        b[i] = t;
+    }
+}
+
+void qsort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *)) {
+    unsigned char *a = base;
+    for (size_t end = n; end > 1; end--) {
+        // heapify on the first pass, then sift the new root down
+        size_t start = end == n ? n / 2 : 1;
+        for (size_t k = start; k-- > 0;) {
+            size_t root = k;
+            for (;;) {
+                size_t child = 2 * root + 1;
+                if (child >= end) {
+                    break;
+                }
+                if (child + 1 < end && cmp(a + child * size, a + (child + 1) * size) < 0) {
+                    child++;
+                }
+                if (cmp(a + root * size, a + child * size) >= 0) {
+                    break;
+                }
+                tessera_swap(a + root * size, a + child * size, size);
+                root = child;
+            }
+        }
+        tessera_swap(a, a + (end - 1) * size, size);
+    }
+}
+
 int abs(int x) { return x < 0 ? -x : x; }
 long labs(long x) { return x < 0 ? -x : x; }
 long long llabs(long long x) { return x < 0 ? -x : x; }

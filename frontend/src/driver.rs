@@ -74,7 +74,9 @@ pub(crate) fn load_linked(
 pub const LIBC_FUNCTIONS: &[&str] = &[
     "memcmp", "memchr", "strlen", "strcmp", "strncmp", "strcpy", "strncpy", "strchr", "abs", "labs", "llabs", "malloc",
     "calloc", "realloc", "free", "printf", "fprintf", "sprintf", "snprintf", "vprintf", "vfprintf", "vsprintf",
-    "vsnprintf", "putchar", "putc", "fputc", "puts", "fputs", "fwrite", "fflush",
+    "vsnprintf", "putchar", "putc", "fputc", "puts", "fputs", "fwrite", "fflush", "bcmp", "strnlen", "strrchr", "strstr",
+    "strcat", "strncat", "toupper", "tolower", "atol", "atoi", "qsort", "__ctype_b_loc", "__ctype_toupper_loc",
+    "__ctype_tolower_loc", "strtol", "strtoul", "strtoll", "strtoull", "__errno_location",
 ];
 
 const LIBC_SOURCE: &str = include_str!("../runtime/libc.c");
