@@ -44,7 +44,9 @@ pub fn template_cost(t: &crate::template::Template) -> Option<f64> {
 /// blocks as separate templates (each block weighted by the chance that an iteration runs
 /// it, every branch taken with equal probability) and of the if-converted body (which
 /// evaluates every block), from the real lowering of both. Static, so the verifier makes
-/// the same choice. `None` when either side cannot be lowered.
+/// the same choice. `None` when either side cannot be lowered. When the merged body's
+/// committed inputs alone cost more than the blocks apart, its second number is that lower
+/// bound (the choice is the same, and the merged body is not layered).
 pub fn loop_costs(p: &Program, f: &Function, set: &IndexSet<Block>) -> Option<(f64, f64)> {
     let order = crate::ifconv::check(f, set).ok()?;
     let h = set[0];
@@ -64,7 +66,6 @@ pub fn loop_costs(p: &Program, f: &Function, set: &IndexSet<Block>) -> Option<(f
     let range = crate::lower::default_range_check();
     let cost_of = |f: &Function, blocks: &[(Block, f64)]| -> Option<f64> {
         let classes = crate::canon::Classes::compute(p, f);
-        let templates = crate::lower::lower_classes(p, f, &classes, &range).ok()?;
         let mut memo: IndexMap<usize, f64> = IndexMap::new();
         let mut total = 0.0;
         for &(b, w) in blocks {
@@ -72,7 +73,9 @@ pub fn loop_costs(p: &Program, f: &Function, set: &IndexSet<Block>) -> Option<(f
             let cost = match memo.get(&c) {
                 Some(&x) => x,
                 None => {
-                    let x = template_cost(&templates[c].template)?;
+                    // only the classes priced are lowered, not the whole function
+                    let t = crate::lower::lower_one_class(p, f, &classes, c, &range).ok()?;
+                    let x = template_cost(&t.template)?;
                     memo.insert(c, x);
                     x
                 }
@@ -85,7 +88,17 @@ pub fn loop_costs(p: &Program, f: &Function, set: &IndexSet<Block>) -> Option<(f
     let mut g = f.clone();
     if_convert(&mut g, set).ok()?;
     merge_chains(&mut g);
-    let merged = cost_of(&g, &[(h, 1.0)])?;
+    // Layering the merged body (every arm of a large switch) is most of the model's compile
+    // time; its committed inputs alone are a lower bound on its cost, and when that bound is
+    // already dearer than the blocks apart, the choice is made without layering.
+    let classes = crate::canon::Classes::compute(p, &g);
+    let &(c, _) = classes.of_block.get(&h)?;
+    let t = crate::lower::lower_one_class(p, &g, &classes, c, &range).ok()?;
+    let committed = MS_PER_COMMITTED * t.template.num_inputs() as f64;
+    if committed > separate {
+        return Some((separate, committed));
+    }
+    let merged = template_cost(&t.template)?;
     Some((separate, merged))
 }
 

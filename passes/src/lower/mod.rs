@@ -599,6 +599,18 @@ pub fn lower_classes(
     classes.classes.iter().map(|c| lower_class(p, f, classes, c, &globals, has_sp, range)).collect()
 }
 
+/// Lowers class `c` of `classes` alone, as [`lower_classes`] lowers each (the cost model
+/// prices a few blocks of a function without lowering the rest).
+pub fn lower_one_class(
+    p: &Program,
+    f: &Function,
+    classes: &Classes,
+    c: usize,
+    range: &Arc<dyn RangeCheck>,
+) -> Result<RegionTemplate, LowerError> {
+    lower_class(p, f, classes, &classes.classes[c], &global_addresses(p), uses_alloca(f), range)
+}
+
 fn lower_class(
     p: &Program,
     f: &Function,
