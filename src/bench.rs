@@ -300,6 +300,7 @@ pub struct Summary {
 pub fn summarise(rows: &[Row]) -> Vec<Summary> {
     MODES
         .iter()
+        .filter(|m| rows.iter().any(|r| r.grouping == m.0))
         .map(|&(mode, _, _, _)| {
             let mut speed = Vec::new();
             let mut comm = Vec::new();

@@ -122,6 +122,10 @@ enum Command {
         /// With --suite: skip runs longer than this many executed instructions.
         #[arg(long)]
         max_instructions: Option<u64>,
+        /// With --suite: only these modes, comma-separated (opcode, block, region,
+        /// region-always, region+unroll-auto); ratios against opcode need opcode among them.
+        #[arg(long, value_delimiter = ',')]
+        modes: Vec<String>,
         /// Without --suite: the program (one or more files).
         programs: Vec<PathBuf>,
         /// Without --suite: the entry function.
@@ -287,13 +291,14 @@ fn dispatch(cli: Cli) -> Result<(), String> {
             plots,
             threads,
             max_instructions,
+            modes,
             programs,
             entry: None,
             json,
             args,
             ..
         } if args.is_empty() && programs.is_empty() => {
-            cmd_bench_suite(suite, filter.as_deref(), plots.as_deref(), threads, max_instructions, json)
+            cmd_bench_suite(suite, filter.as_deref(), plots.as_deref(), threads, max_instructions, &modes, json)
         }
         Command::Bench { suite: None, programs, entry: Some(entry), opt_level, json, args, .. }
             if !programs.is_empty() =>
@@ -731,8 +736,13 @@ fn cmd_bench_suite(
     plots: Option<&std::path::Path>,
     threads: Option<usize>,
     max_instructions: Option<u64>,
+    modes: &[String],
     json: bool,
 ) -> Result<(), String> {
+    if let Some(bad) = modes.iter().find(|m| !bench::MODES.iter().any(|x| x.0 == m.as_str())) {
+        let known: Vec<&str> = bench::MODES.iter().map(|x| x.0).collect();
+        return Err(format!("unknown mode '{bad}' for --modes (modes: {})", known.join(", ")));
+    }
     if let Some(n) = threads {
         rayon::ThreadPoolBuilder::new().num_threads(n).build_global().map_err(|e| e.to_string())?;
     }
@@ -752,6 +762,9 @@ fn cmd_bench_suite(
             continue;
         }
         for mode in bench::MODES {
+            if !modes.is_empty() && !modes.iter().any(|m| m == mode.0) {
+                continue;
+            }
             // the scaling series proves opcode grouping up to about 2^16 instructions only
             if c.scaling && mode.1 == Grouping::Opcode && n > 1 << 16 {
                 continue;
@@ -786,6 +799,12 @@ fn cmd_bench_suite(
         print!("{}", bench::table(&rows));
         println!();
         for s in &summary {
+            if s.programs == 0 {
+                // no opcode run to compare with (--modes without opcode)
+                let slower = if s.slower_than_block.is_empty() { "none".to_string() } else { s.slower_than_block.join(", ") };
+                println!("{:<19} more than 10% slower than block on {slower}", s.mode);
+                continue;
+            }
             println!(
                 "{:<19} over {} programs: prove {:.2}x faster than opcode, {:.2}x fewer committed elements per instruction (geometric means); more than 10% slower than block on {}",
                 s.mode,
