@@ -153,8 +153,10 @@ impl Pass for Unroll {
         "unroll"
     }
     fn run(&self, m: &mut Module, cfg: &PassConfig) -> Result<(), PassError> {
+        // the cost model prices unroll factors against the program's globals
+        let p = (cfg.unroll == UnrollPolicy::Auto).then(|| m.program.clone());
         let f = &mut m.program.funcs[m.entry];
-        crate::unroll::unroll_loops(f, cfg.unroll);
+        crate::unroll::unroll_loops_costed(p.as_ref(), f, cfg.unroll);
         crate::merge::merge_chains(f);
         Ok(())
     }

@@ -13,7 +13,9 @@ use tessera_ir::{Block, Function, InstKind, Value};
 pub enum UnrollPolicy {
     /// Unroll every single-block loop by this factor (1: no unrolling).
     Fixed(u32),
-    /// Unroll small loops so a region holds about [`AUTO_TARGET`] instructions (at most 8x).
+    /// With the program at hand (the region pipeline), the factor among 1, 2, 4 and 8 that
+    /// the cost model predicts cheapest per iteration ([`cost_factor`]); without it, small
+    /// loops are unrolled so that a region holds about [`AUTO_TARGET`] instructions.
     Auto,
 }
 
@@ -36,15 +38,70 @@ impl UnrollPolicy {
 /// Unrolls every single-block loop of `f` according to `policy`; returns how many were
 /// unrolled.
 pub fn unroll_loops(f: &mut Function, policy: UnrollPolicy) -> usize {
+    unroll_loops_costed(None, f, policy)
+}
+
+/// [`unroll_loops`]; with the program (`Some(p)`), `Auto` asks the cost model for each loop's
+/// factor ([`cost_factor`]).
+pub fn unroll_loops_costed(p: Option<&tessera_ir::Program>, f: &mut Function, policy: UnrollPolicy) -> usize {
     let loops: Vec<Block> = f.layout.iter().copied().filter(|&b| f.successors(b).contains(&b)).collect();
     let mut n = 0;
     for h in loops {
-        let k = policy.factor(f.blocks[h].insts.len());
+        let k = match (p, policy) {
+            (Some(p), UnrollPolicy::Auto) => cost_factor(p, f, h),
+            _ => policy.factor(f.blocks[h].insts.len()),
+        };
         if k > 1 && unroll(f, h, k) {
             n += 1;
         }
     }
     n
+}
+
+/// Largest unrolled region the cost model considers, in instructions.
+const MAX_UNROLLED: usize = 512;
+
+/// The unroll factor for single-block loop `h` among 1, 2, 4 and 8 with the least predicted
+/// prove cost per iteration: the unrolled region's template, lowered and layered for real
+/// and priced by [`crate::regions::template_cost_padded`], divided by the factor (a long loop is
+/// assumed: the last region's predicated iterations past the exit are not counted). Static,
+/// so the verifier makes the same choice. `TESSERA_COST_LOG` prints each choice.
+pub fn cost_factor(p: &tessera_ir::Program, f: &Function, h: Block) -> u32 {
+    let size = f.blocks[h].insts.len();
+    let range = crate::lower::default_range_check();
+    let price = |k: u32| -> Option<f64> {
+        let mut g = f.clone();
+        if k > 1 && !unroll(&mut g, h, k) {
+            return None;
+        }
+        let classes = crate::canon::Classes::compute(p, &g);
+        let &(c, _) = classes.of_block.get(&h)?;
+        let t = crate::lower::lower_one_class(p, &g, &classes, c, &range).ok()?;
+        Some(crate::regions::template_cost_padded(&t.template)? / k as f64)
+    };
+    let mut best = (1u32, f64::INFINITY);
+    let mut log = Vec::new();
+    for k in [1u32, 2, 4, 8] {
+        if k > 1 && size * k as usize > MAX_UNROLLED {
+            break;
+        }
+        if let Some(c) = price(k) {
+            log.push(format!("x{k} {c:.4} ms"));
+            if c < best.1 {
+                best = (k, c);
+            }
+        }
+    }
+    if std::env::var_os("TESSERA_COST_LOG").is_some() {
+        eprintln!(
+            "cost model: {} loop bb{} ({size} instructions), per iteration: {}: unrolled x{}",
+            f.display_name(),
+            h.index(),
+            log.join(", "),
+            best.0
+        );
+    }
+    best.0
 }
 
 /// Makes values of `h` used outside it flow through phis of its single exit block (LCSSA).
