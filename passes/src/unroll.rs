@@ -59,7 +59,7 @@ pub fn unroll_loops_costed(p: Option<&tessera_ir::Program>, f: &mut Function, po
 }
 
 /// Largest unrolled region the cost model considers, in instructions.
-const MAX_UNROLLED: usize = 512;
+const MAX_UNROLLED: usize = 256;
 
 /// The unroll factor for single-block loop `h` among 1, 2, 4 and 8 with the least predicted
 /// prove cost per iteration: the unrolled region's template, lowered and layered for real
@@ -69,15 +69,15 @@ const MAX_UNROLLED: usize = 512;
 pub fn cost_factor(p: &tessera_ir::Program, f: &Function, h: Block) -> u32 {
     let size = f.blocks[h].insts.len();
     let range = crate::lower::default_range_check();
-    let price = |k: u32| -> Option<f64> {
+    // The region's template at factor k, or None when the loop cannot be unrolled.
+    let lowered = |k: u32| -> Option<crate::template::Template> {
         let mut g = f.clone();
         if k > 1 && !unroll(&mut g, h, k) {
             return None;
         }
         let classes = crate::canon::Classes::compute(p, &g);
         let &(c, _) = classes.of_block.get(&h)?;
-        let t = crate::lower::lower_one_class(p, &g, &classes, c, &range).ok()?;
-        Some(crate::regions::template_cost_padded(&t.template)? / k as f64)
+        Some(crate::lower::lower_one_class(p, &g, &classes, c, &range).ok()?.template)
     };
     let mut best = (1u32, f64::INFINITY);
     let mut log = Vec::new();
@@ -85,12 +85,20 @@ pub fn cost_factor(p: &tessera_ir::Program, f: &Function, h: Block) -> u32 {
         if k > 1 && size * k as usize > MAX_UNROLLED {
             break;
         }
-        if let Some(c) = price(k) {
-            log.push(format!("x{k} {c:.4} ms"));
-            if c < best.1 {
-                best = (k, c);
-            }
+        let Some(t) = lowered(k) else { break };
+        // Layering is the expensive part: the unpadded committed inputs bound the price
+        // from below, and once a factor prices above the best so far, larger ones are not
+        // tried (the price per iteration rises from there on every loop measured).
+        if crate::regions::MS_PER_COMMITTED * t.num_inputs() as f64 / k as f64 >= best.1 {
+            log.push(format!("x{k} dearer"));
+            break;
         }
+        let Some(c) = crate::regions::template_cost_padded(&t).map(|c| c / k as f64) else { break };
+        log.push(format!("x{k} {c:.4} ms"));
+        if c >= best.1 {
+            break;
+        }
+        best = (k, c);
     }
     if std::env::var_os("TESSERA_COST_LOG").is_some() {
         eprintln!(
