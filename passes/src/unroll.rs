@@ -58,8 +58,9 @@ pub fn unroll_loops_costed(p: Option<&tessera_ir::Program>, f: &mut Function, po
     n
 }
 
-/// Largest unrolled region the cost model considers, in instructions.
-const MAX_UNROLLED: usize = 256;
+/// Largest unrolled region the cost model considers, in instructions (pricing a larger one
+/// means layering it, which costs compile time in the prover and the verifier alike).
+const MAX_UNROLLED: usize = 128;
 
 /// The unroll factor for single-block loop `h` among 1, 2, 4 and 8 with the least predicted
 /// prove cost per iteration: the unrolled region's template, lowered and layered for real
