@@ -428,15 +428,8 @@ impl<'m> Val<'m> {
         if self.called_value().is_none() || kind == 0 {
             return None;
         }
-        // SAFETY: a call base; the lookup returns null when absent, and `byval` is a type
-        // attribute, so its type may be read.
-        unsafe {
-            let a = LLVMGetCallSiteEnumAttribute(self.r, i + 1, kind);
-            if a.is_null() {
-                return None;
-            }
-            ty(LLVMGetTypeAttributeValue(a))
-        }
+        // SAFETY: a call base; the lookup returns null when absent.
+        type_attr_value(unsafe { LLVMGetCallSiteEnumAttribute(self.r, i + 1, kind) })
     }
 
     /// Phi incoming pairs.
@@ -563,15 +556,8 @@ impl<'m> Val<'m> {
         if !self.is_function() || kind == 0 {
             return None;
         }
-        // SAFETY: a function; the lookup returns null when absent, and `byval` is a type
-        // attribute, so its type may be read.
-        unsafe {
-            let a = LLVMGetEnumAttributeAtIndex(self.r, i + 1, kind);
-            if a.is_null() {
-                return None;
-            }
-            ty(LLVMGetTypeAttributeValue(a))
-        }
+        // SAFETY: a function; the lookup returns null when absent.
+        type_attr_value(unsafe { LLVMGetEnumAttributeAtIndex(self.r, i + 1, kind) })
     }
 
     /// The value of parameter `i`'s `align` attribute, when it has one.
@@ -740,6 +726,15 @@ fn attr_kind(name: &str) -> u32 {
 }
 
 /// Sets LLVM command-line options (process-wide); call once, before any module is used.
+/// The type of a type attribute such as `byval(<type>)`; `None` for a null (absent) one.
+fn type_attr_value<'m>(a: LLVMAttributeRef) -> Option<Ty<'m>> {
+    if a.is_null() {
+        return None;
+    }
+    // SAFETY: a non-null type attribute, whose type may be read.
+    ty(unsafe { LLVMGetTypeAttributeValue(a) })
+}
+
 pub(crate) fn parse_llvm_options(args: &[&str]) {
     let owned: Vec<std::ffi::CString> = args.iter().filter_map(|a| std::ffi::CString::new(*a).ok()).collect();
     let ptrs: Vec<*const CChar> = owned.iter().map(|a| a.as_ptr()).collect();

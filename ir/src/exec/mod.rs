@@ -526,15 +526,8 @@ impl<'p> Machine<'p> {
         match &data.kind {
             Binary { op, flags, lhs, rhs } => {
                 let ((a, pa), (b, pb)) = (get(fr, *lhs), get(fr, *rhs));
-                let divides =
-                    matches!(op, crate::BinOp::UDiv | crate::BinOp::SDiv | crate::BinOp::URem | crate::BinOp::SRem);
-                if divides && pb {
-                    return Err(self::Trap::PoisonUse("a divisor"));
-                }
-                let e = ops::binary(*op, *flags, a, b, bits(*lhs)).map_err(|t| match t {
-                    OpTrap::DivisionByZero => self::Trap::DivisionByZero,
-                    OpTrap::SignedDivisionOverflow => self::Trap::SignedDivisionOverflow,
-                })?;
+                check_divisor(*op, pb)?;
+                let e = ops::binary(*op, *flags, a, b, bits(*lhs)).map_err(self::Trap::from)?;
                 set(fr, if pa || pb { Eval::Poison } else { e });
             }
             Icmp { pred, lhs, rhs } => {
@@ -614,15 +607,7 @@ impl<'p> Machine<'p> {
                 set(fr, if p { Eval::Poison } else { Eval::Val(a) });
             }
             Call { callee, args } => {
-                let c = &self.p.funcs[*callee];
-                let mut vals = Vec::with_capacity(args.len());
-                for (k, &a) in args.iter().enumerate() {
-                    let (x, p) = fr.word(f, a);
-                    if p && c.param_is_noundef(k) {
-                        return Err(self::Trap::PoisonUse("an argument to a noundef parameter"));
-                    }
-                    vals.push((x, p));
-                }
+                let vals = call_words(f, fr, &self.p.funcs[*callee], args)?;
                 return Ok(Flow::Call(*callee, vals, data.result));
             }
             CallIndirect { target, callees, args } => {
@@ -633,15 +618,7 @@ impl<'p> Machine<'p> {
                     let list = if names.is_empty() { "it has no address-taken targets".into() } else { names.join(", ") };
                     return Err(self::Trap::BadIndirectCall(t, list));
                 };
-                let c = &self.p.funcs[callee];
-                let mut vals = Vec::with_capacity(args.len());
-                for (k, &a) in args.iter().enumerate() {
-                    let (x, p) = fr.word(f, a);
-                    if p && c.param_is_noundef(k) {
-                        return Err(self::Trap::PoisonUse("an argument to a noundef parameter"));
-                    }
-                    vals.push((x, p));
-                }
+                let vals = call_words(f, fr, &self.p.funcs[callee], args)?;
                 return Ok(Flow::Call(callee, vals, data.result));
             }
             Intrinsic { op, args } => {
@@ -717,6 +694,38 @@ impl<'p> Machine<'p> {
     }
 }
 
+impl From<OpTrap> for Trap {
+    fn from(t: OpTrap) -> Trap {
+        match t {
+            OpTrap::DivisionByZero => Trap::DivisionByZero,
+            OpTrap::SignedDivisionOverflow => Trap::SignedDivisionOverflow,
+        }
+    }
+}
+
+/// A poison divisor is undefined behaviour (a poison dividend only makes the result poison).
+fn check_divisor(op: crate::BinOp, divisor_poison: bool) -> Step<()> {
+    use crate::BinOp::*;
+    if divisor_poison && matches!(op, UDiv | SDiv | URem | SRem) {
+        return Err(Trap::PoisonUse("a divisor"));
+    }
+    Ok(())
+}
+
+/// The words a call passes to `callee`; poison for a `noundef` parameter is undefined
+/// behaviour.
+fn call_words(f: &Function, fr: &Frame, callee: &Function, args: &[Value]) -> Step<Vec<Word>> {
+    let mut vals = Vec::with_capacity(args.len());
+    for (k, &a) in args.iter().enumerate() {
+        let (x, p) = fr.word(f, a);
+        if p && callee.param_is_noundef(k) {
+            return Err(Trap::PoisonUse("an argument to a noundef parameter"));
+        }
+        vals.push((x, p));
+    }
+    Ok(vals)
+}
+
 impl Frame {
     /// The full bits of `v` (a value of `f`, the frame's function) and whether it is poison.
     fn word(&self, f: &Function, v: Value) -> Word {
@@ -785,15 +794,8 @@ impl Machine<'_> {
         match &data.kind {
             Binary { op, flags, lhs, rhs } => {
                 let ((a, pa), (b, pb)) = (fr.word(f, *lhs), fr.word(f, *rhs));
-                let divides =
-                    matches!(op, crate::BinOp::UDiv | crate::BinOp::SDiv | crate::BinOp::URem | crate::BinOp::SRem);
-                if divides && pb {
-                    return Err(self::Trap::PoisonUse("a divisor"));
-                }
-                let e = wide::binary(*op, *flags, a, b, bits(*lhs)).map_err(|t| match t {
-                    OpTrap::DivisionByZero => self::Trap::DivisionByZero,
-                    OpTrap::SignedDivisionOverflow => self::Trap::SignedDivisionOverflow,
-                })?;
+                check_divisor(*op, pb)?;
+                let e = wide::binary(*op, *flags, a, b, bits(*lhs)).map_err(self::Trap::from)?;
                 set(fr, if pa || pb { WEval::Poison } else { e });
             }
             Icmp { pred, lhs, rhs } => {
