@@ -263,7 +263,7 @@ fn measure_into(
     row.templates = report.templates.len();
     let mut gates = 0u64;
     for t in &report.templates {
-        let padded = t.copies.max(1).next_power_of_two();
+        let padded = tessera_passes::witness::padded_copies(t.copies as usize) as u64;
         row.copies += t.copies;
         row.committed_advice += padded * t.advice_per_copy as u64;
         row.committed_live_ins += padded * (t.inputs_per_copy - t.advice_per_copy) as u64;

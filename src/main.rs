@@ -266,8 +266,30 @@ fn default_sigpipe() {
 #[cfg(not(unix))]
 fn default_sigpipe() {}
 
+/// Keep freed memory for reuse instead of returning it to the system. A proof allocates and
+/// frees tables of hundreds of megabytes, each of which glibc would map afresh and the
+/// kernel fault in page by page again (5 % of a 2^17.7-instruction proof).
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+fn retain_freed_memory() {
+    extern "C" {
+        fn mallopt(param: i32, value: i32) -> i32;
+    }
+    const M_TRIM_THRESHOLD: i32 = -1;
+    const M_MMAP_MAX: i32 = -4;
+    // SAFETY: mallopt only changes allocator tuning parameters; it is called before any
+    // thread is started.
+    unsafe {
+        mallopt(M_MMAP_MAX, 0);
+        mallopt(M_TRIM_THRESHOLD, -1);
+    }
+}
+
+#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+fn retain_freed_memory() {}
+
 fn main() -> ExitCode {
     default_sigpipe();
+    retain_freed_memory();
     let cli = Cli::parse();
     match dispatch(cli) {
         Ok(()) => ExitCode::SUCCESS,
@@ -391,7 +413,9 @@ fn cmd_run(prog: &ProgramOpts, json: bool, max_steps: u64, texts: &[String]) -> 
                 let (u, i) = decimal(ty, v);
                 println!("return: {ty} {u} (signed {i})")
             }
-            (Some((ty, None)), None) => println!("return: {ty} poison (the entry returned an undefined value)"),
+            (Some((ty, None)), None) => {
+                println!("return: {ty} poison (the entry returned an undefined value)")
+            }
             (None, None) => println!("return: void"),
         }
         println!("instructions: {}", out.instructions);
@@ -801,7 +825,8 @@ fn cmd_bench_suite(
         for s in &summary {
             if s.programs == 0 {
                 // no opcode run to compare with (--modes without opcode)
-                let slower = if s.slower_than_block.is_empty() { "none".to_string() } else { s.slower_than_block.join(", ") };
+                let slower =
+                    if s.slower_than_block.is_empty() { "none".to_string() } else { s.slower_than_block.join(", ") };
                 println!("{:<19} more than 10% slower than block on {slower}", s.mode);
                 continue;
             }

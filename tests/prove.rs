@@ -342,3 +342,82 @@ fn the_register_machine_is_bound() {
     let e = prove_opcode(&Dishonest { trace: Some(&edit), ..Default::default() }).unwrap_err();
     eprintln!("a write to another register: {e}");
 }
+
+/// collatz 1..=55: the loop body's 1336 copies are proven as two batches, 1024 and 512.
+fn collatz_55() -> (Module, Vec<Arg>) {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("bench/programs/collatz_range.c");
+    let (ir, entry) = load_program(&path, "collatz_range", &FrontendOptions::default()).unwrap();
+    let m = run_pipeline(&Module { program: ir, entry }, Grouping::Region, &PassConfig::default(), None).unwrap();
+    let args = parse_args(&m.program.funcs[m.entry], &["55".to_string()]).unwrap();
+    (m, args)
+}
+
+/// The index in the witness's input tables of the last batch of the first template whose
+/// copies are split, and that template's index.
+fn split_batches(h: &Header) -> (usize, std::ops::Range<usize>) {
+    let mut first = 0;
+    for (t, &n) in h.copies.iter().enumerate() {
+        let k = tessera_passes::witness::copy_chunks(n as usize).len();
+        if k > 1 {
+            return (t, first..first + k);
+        }
+        first += k;
+    }
+    panic!("no template's copies are split: {:?}", h.copies)
+}
+
+#[test]
+fn copies_split_into_batches_prove_and_a_dishonest_batch_is_rejected() {
+    let (m, args) = collatz_55();
+    let (file, _) = prove(&m, Grouping::Region, &args, &default_params(), &|_| {}).unwrap();
+    let (t, batches) = split_batches(&file.header);
+    assert_eq!(file.header.copies[t], 1336);
+    assert_eq!(batches.len(), 2);
+    assert_eq!(file.proof.templates.len(), file.header.copies.len() + 1, "one proof per batch");
+    let v = verify(&m, Grouping::Region, &args, &ProofFile::from_bytes(&file.to_bytes()).unwrap(), &default_params())
+        .unwrap();
+    assert_eq!(v.ret, Some(1336));
+    let reject = |what: &str, d: &Dishonest<'_>| {
+        let (bad, _) = prove_with(&m, Grouping::Region, &args, &default_params(), &|_| {}, d).unwrap();
+        match verify(&m, Grouping::Region, &args, &bad, &default_params()) {
+            Ok(_) => panic!("a proof with {what} verified"),
+            Err(e) => eprintln!("{what}: rejected: {e}"),
+        }
+    };
+    // the last batch's last row is padding (1336 = 1024 + 312 of 512): switch it on
+    let enable = |w: &mut Witness<tessera_gkr::Fr>, h: &Header| {
+        let (_, b) = split_batches(h);
+        let table = &mut w.inputs[b.end - 1];
+        let width = table.len() / 512;
+        let last = table.len() - width;
+        assert!(table[last..].iter().all(|x| *x == tessera_gkr::Fr::from(0u64)), "a zero padding row");
+        table[last] = tessera_gkr::Fr::from(1u64);
+    };
+    reject("an enabled padding copy in the last batch", &Dishonest { witness: Some(&enable), ..Default::default() });
+    // a live copy of the second batch changed
+    let change = |w: &mut Witness<tessera_gkr::Fr>, h: &Header| {
+        let (_, b) = split_batches(h);
+        let table = &mut w.inputs[b.end - 1];
+        let width = table.len() / 512;
+        table[10 * width + width / 2] += tessera_gkr::Fr::from(1u64);
+    };
+    reject("a changed input in the second batch", &Dishonest { witness: Some(&change), ..Default::default() });
+    // the two batches' tables swapped: each is shaped for the other's copy count
+    let swap = |w: &mut Witness<tessera_gkr::Fr>, h: &Header| {
+        let (_, b) = split_batches(h);
+        w.inputs.swap(b.start, b.start + 1);
+    };
+    match prove_with(
+        &m,
+        Grouping::Region,
+        &args,
+        &default_params(),
+        &|_| {},
+        &Dishonest { witness: Some(&swap), ..Default::default() },
+    ) {
+        Ok((bad, _)) => {
+            assert!(verify(&m, Grouping::Region, &args, &bad, &default_params()).is_err())
+        }
+        Err(e) => eprintln!("swapped batches: the prover refuses: {e}"),
+    }
+}

@@ -387,7 +387,7 @@ pub fn eval_layer<F: PrimeField>(
 fn eval_layer_unchecked<F: PrimeField>(layer: &Layer<F>, in_width: usize, input: &[F]) -> Vec<F> {
     let w = layer.width();
     let copies = input.len() / in_width;
-    let mut out = vec![F::zero(); copies * w];
+    let mut out = crate::mle::zeroed(copies * w);
     let run = |(o, i): (&mut [F], &[F])| {
         for (slot, g) in o.iter_mut().zip(&layer.gates) {
             *slot = g.eval(i);

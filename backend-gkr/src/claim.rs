@@ -8,7 +8,7 @@
 //! untouched (no messages).
 
 use crate::error::ProveError;
-use crate::mle::{eq_eval, eq_table_into};
+use crate::mle::{add_assign_table, eq_eval, eq_table_into, zeroed};
 use crate::sumcheck::{prove_product2, verify_rounds, SumcheckProof};
 use crate::transcript::Transcript;
 use ark_ff::PrimeField;
@@ -107,11 +107,15 @@ pub fn prove_merge<F: PrimeField>(
         });
     }
     let w = weights::<F>(claims.len(), transcript);
-    scratch.iter_mut().for_each(|x| *x = F::zero());
-    let mut tmp = vec![F::zero(); table.len()];
-    for (c, wk) in claims.iter().zip(&w) {
-        eq_table_into(&c.point, *wk, &mut tmp);
-        scratch.iter_mut().zip(&tmp).for_each(|(a, b)| *a += b);
+    // the first claim's table is written in place, the others added to it
+    let mut tmp = zeroed(table.len());
+    for (k, (c, wk)) in claims.iter().zip(&w).enumerate() {
+        if k == 0 {
+            eq_table_into(&c.point, *wk, scratch);
+        } else {
+            eq_table_into(&c.point, *wk, &mut tmp);
+            add_assign_table(scratch, &tmp);
+        }
     }
     drop(tmp);
     let (sumcheck, point, _w_r, v_r) = prove_product2(scratch, table, transcript);

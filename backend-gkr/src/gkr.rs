@@ -24,7 +24,7 @@ use crate::error::{MergeStage, ProveError, VerifyError};
 use crate::layer::{
     next_claim, prove_layer, verify_layer, LayerClaim, LayerFailure, LayerProof, Wiring,
 };
-use crate::mle::evaluate;
+use crate::mle::{evaluate, zeroed};
 use crate::statement::Statement;
 use crate::transcript::Transcript;
 use ark_ff::PrimeField;
@@ -155,7 +155,7 @@ pub fn prove_reduction<F: PrimeField>(
 
     let mut top = std::mem::take(&mut layers[d]);
     let (output_merge, merged) = if output_claims.len() > 1 {
-        let mut scratch = vec![F::zero(); top.len()];
+        let mut scratch = zeroed(top.len());
         prove_merge(&mut top, &mut scratch, &output_claims, transcript)?
     } else {
         (None, output_claims[0].clone())
@@ -188,7 +188,7 @@ pub fn prove_reduction<F: PrimeField>(
         .collect();
     let (input_merge, input_claim) = match input_copy {
         Some(mut v0) if input_claims.len() > 1 => {
-            let mut scratch = vec![F::zero(); v0.len()];
+            let mut scratch = zeroed(v0.len());
             prove_merge(&mut v0, &mut scratch, &input_claims, transcript)?
         }
         _ => (None, input_claims[0].clone()),

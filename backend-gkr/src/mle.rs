@@ -50,9 +50,34 @@ pub fn eq_table_into<F: Field>(point: &[F], scale: F, out: &mut [F]) {
     }
 }
 
+/// A table of `n` zeros. A large one is written by every rayon worker: the first write to
+/// fresh memory is a page fault, and one thread taking them all serialises them (a fifth of
+/// a large proof's time before this).
+pub fn zeroed<F: Field>(n: usize) -> Vec<F> {
+    if n < PAR_THRESHOLD {
+        return vec![F::zero(); n];
+    }
+    let mut v = Vec::with_capacity(n);
+    v.par_extend(rayon::iter::repeat_n(F::zero(), n).with_min_len(PAR_CHUNK));
+    v
+}
+
+/// `acc[i] += x[i]` for all `i`.
+pub fn add_assign_table<F: Field>(acc: &mut [F], x: &[F]) {
+    let step = |(a, b): (&mut F, &F)| *a += b;
+    if acc.len() >= PAR_THRESHOLD {
+        acc.par_iter_mut()
+            .zip(x.par_iter())
+            .with_min_len(PAR_CHUNK)
+            .for_each(step);
+    } else {
+        acc.iter_mut().zip(x).for_each(step);
+    }
+}
+
 /// The table of `eq(point, i)` for all `i` in `{0,1}^n`.
 pub fn eq_table<F: Field>(point: &[F]) -> Vec<F> {
-    let mut out = vec![F::zero(); 1usize << point.len()];
+    let mut out = zeroed(1usize << point.len());
     eq_table_into(point, F::one(), &mut out);
     out
 }
@@ -60,9 +85,9 @@ pub fn eq_table<F: Field>(point: &[F]) -> Vec<F> {
 /// Add `scale * eq(point, i)` to `acc[i]` for all `i`; `acc.len()` must be `2^point.len()`.
 /// Allocates one temporary table; used on template-sized tables only.
 pub fn add_eq_table<F: Field>(point: &[F], scale: F, acc: &mut [F]) {
-    let mut t = vec![F::zero(); acc.len()];
+    let mut t = zeroed(acc.len());
     eq_table_into(point, scale, &mut t);
-    acc.iter_mut().zip(&t).for_each(|(a, b)| *a += b);
+    add_assign_table(acc, &t);
 }
 
 /// Bind the most significant variable of `table` to `r` in place; afterwards the first half

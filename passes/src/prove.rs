@@ -383,13 +383,18 @@ fn build(m: &Module, grouping: Grouping, templates: Vec<Template>, args: &[Arg],
         if n > 1 << 40 {
             return Err(format!("template {}: {n} copies", g.template.name));
         }
-        specs.push(TemplateSpec {
-            name: g.template.name.clone(),
-            circuit: l.circuit.clone(),
-            log_copies: ceil_log2(n as usize),
-            zero_block: g.zero_block,
-            blocks: g.blocks.clone(),
-        });
+        // a template's copies are proven in power-of-two batches, each one instance of
+        // the same circuit; the glue does not care which instance a record comes from
+        let chunks = witness::copy_chunks(n as usize);
+        for (k, &c) in chunks.iter().enumerate() {
+            specs.push(TemplateSpec {
+                name: if chunks.len() == 1 { g.template.name.clone() } else { format!("{}#{k}", g.template.name) },
+                circuit: l.circuit.clone(),
+                log_copies: ceil_log2(c),
+                zero_block: g.zero_block,
+                blocks: g.blocks.clone(),
+            });
+        }
     }
     let mut fin = vec![Fr::from(EXIT_TAG as u64), Fr::from(h.steps), Fr::from(STACK_BASE)];
     fin.extend(h.ret.map(Fr::from));
@@ -516,17 +521,17 @@ fn prove_inner(
     let built = build(m, grouping, tr.templates.clone(), args, &header)?;
     progress("witness");
     let t0 = Instant::now();
-    let inputs: Vec<Vec<Fr>> = tr
-        .templates
-        .iter()
-        .zip(&tr.copies)
-        .zip(&built.layered)
-        .map(|((t, c), l)| {
-            let table =
-                witness_table_with::<Fr>(t, c, &tr.memory, dishonest.is_dishonest()).map_err(|e| e.to_string())?;
-            Ok(pad_rows(table, t.num_inputs(), l.circuit.input_width))
-        })
-        .collect::<Result<_, String>>()?;
+    let mut inputs: Vec<Vec<Fr>> = Vec::new();
+    for ((t, c), l) in tr.templates.iter().zip(&tr.copies).zip(&built.layered) {
+        let table = witness_table_with::<Fr>(t, c, &tr.memory, dishonest.is_dishonest()).map_err(|e| e.to_string())?;
+        // one table per batch of copies (see `build`)
+        let mut rows = &table[..];
+        for size in witness::copy_chunks(c.len()) {
+            let (batch, rest) = rows.split_at(size * t.num_inputs());
+            inputs.push(pad_rows(batch, t.num_inputs(), l.circuit.input_width));
+            rows = rest;
+        }
+    }
     let finals = final_memory(&built.system, &tr);
     phases.push(("witness", ms(t0)));
     // as `tessera check` counts them: every copy's inputs, padding copies included
@@ -626,9 +631,9 @@ fn header_of(m: &Module, grouping: Grouping, tr: &Trace) -> Result<Header, Strin
 }
 
 /// Copy-major rows of `w` inputs widened to the circuit's (power-of-two) input width.
-fn pad_rows(table: Vec<Fr>, w: usize, width: usize) -> Vec<Fr> {
+fn pad_rows(table: &[Fr], w: usize, width: usize) -> Vec<Fr> {
     if w == width {
-        return table;
+        return table.to_vec();
     }
     let mut out = vec![Fr::from(0u64); table.len() / w.max(1) * width];
     out.par_chunks_mut(width).zip(table.par_chunks(w.max(1))).for_each(|(o, i)| o[..i.len()].copy_from_slice(i));

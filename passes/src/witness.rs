@@ -572,7 +572,7 @@ pub fn witness_table_with<F: PrimeField>(
     lenient: bool,
 ) -> Result<Vec<F>, WitnessError> {
     let w = t.num_inputs();
-    let n = copies.len().max(1).next_power_of_two();
+    let n = padded_copies(copies.len());
     let mut table = vec![F::zero(); n * w];
     let consts = t.constants::<F>();
     table.par_chunks_mut(w).zip(copies.par_iter()).enumerate().try_for_each_init(
@@ -687,7 +687,44 @@ pub fn check_template<F: PrimeField>(
 
 /// Committed field elements of a trace: every copy's live-ins and advice, padding included.
 pub fn committed_elements(tr: &Trace) -> u64 {
-    tr.templates.iter().zip(&tr.copies).map(|(t, c)| (c.len().max(1).next_power_of_two() * t.num_inputs()) as u64).sum()
+    tr.templates.iter().zip(&tr.copies).map(|(t, c)| (padded_copies(c.len()) * t.num_inputs()) as u64).sum()
+}
+
+/// Below this many copies a template is proven as one power-of-two batch.
+const MIN_SPLIT_COPIES: usize = 1024;
+/// Most batches one template's copies are split into.
+const MAX_CHUNKS: usize = 4;
+
+/// How `n` copies of one template are proven: batches of power-of-two copy counts, largest
+/// first, each its own data-parallel circuit instance. One batch of `n.next_power_of_two()`
+/// copies wastes up to half its work on padding (18 880 copies padded to 32 768); the
+/// remainder is split off while the padding of what is left exceeds an eighth of it, it has
+/// more than [`MIN_SPLIT_COPIES`] copies and fewer than [`MAX_CHUNKS`] batches were taken
+/// (18 880 = 16 384 + 2 048 + 512, of which 64 padding). Deterministic in `n`, so the
+/// verifier derives the same batches from the claimed copy count.
+pub fn copy_chunks(n: usize) -> Vec<usize> {
+    let mut out = Vec::new();
+    let mut rest = n.max(1);
+    loop {
+        let hi = rest.next_power_of_two();
+        if hi - rest <= rest / 8 || rest <= MIN_SPLIT_COPIES || out.len() + 1 == MAX_CHUNKS {
+            out.push(hi);
+            // two equal batches are one of twice the size (1555 = 1024 + 531 of 1024)
+            while out.len() > 1 && out[out.len() - 1] == out[out.len() - 2] {
+                out.pop();
+                *out.last_mut().expect("two batches") *= 2;
+            }
+            return out;
+        }
+        let lo = hi / 2;
+        out.push(lo);
+        rest -= lo;
+    }
+}
+
+/// The copies `n` copies are proven as, padding included: the sum of [`copy_chunks`].
+pub fn padded_copies(n: usize) -> usize {
+    copy_chunks(n).iter().sum()
 }
 
 /// Checks every template of a trace over the default field, in the template evaluator and
@@ -701,4 +738,29 @@ pub fn check_trace(tr: &Trace) -> Result<Vec<(TemplateCheck, Layered<Fr>)>, Laye
             Ok((check_template::<Fr>(t, Some(&l.circuit), c, &tr.memory), l))
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{copy_chunks, padded_copies, MAX_CHUNKS, MIN_SPLIT_COPIES};
+
+    #[test]
+    fn copies_split_into_few_power_of_two_batches() {
+        assert_eq!(copy_chunks(0), vec![1]);
+        assert_eq!(copy_chunks(1), vec![1]);
+        assert_eq!(copy_chunks(1000), vec![1024]);
+        assert_eq!(copy_chunks(4096), vec![4096]);
+        assert_eq!(copy_chunks(18_880), vec![16_384, 2048, 512]);
+        assert_eq!(copy_chunks(2949), vec![2048, 1024]);
+        for n in (1..70_000).step_by(37).chain([1 << 20, (1 << 20) + 1, 3 << 19]) {
+            let c = copy_chunks(n);
+            assert!(c.iter().all(|k| k.is_power_of_two()), "{n}: {c:?}");
+            assert!(c.windows(2).all(|w| w[0] > w[1]), "{n}: largest first, {c:?}");
+            assert!(c.len() <= MAX_CHUNKS, "{n}: {c:?}");
+            let p = padded_copies(n);
+            assert!(p >= n && p <= n.next_power_of_two(), "{n}: {c:?}");
+            // the padding is at most an eighth, or what is left is small, or the batches ran out
+            assert!((p - n) * 8 <= n || p - n < MIN_SPLIT_COPIES || c.len() == MAX_CHUNKS, "{n}: {c:?} pads {}", p - n);
+        }
+    }
 }

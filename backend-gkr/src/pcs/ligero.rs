@@ -251,7 +251,7 @@ pub struct LigeroProverData<F> {
     num_vars: usize,
     layout: Layout,
     matrix: Vec<F>,
-    columns: Vec<F>,
+    codewords: Codewords<F>,
     tree: MerkleTree,
 }
 
@@ -260,15 +260,21 @@ fn domain<F: PrimeField>(layout: &Layout) -> Option<Radix2EvaluationDomain<F>> {
     (d.size() == layout.code()).then_some(d)
 }
 
+/// Reed-Solomon encode `row` into `out` (the codeword's length): the row's evaluations
+/// over the domain, zero-padded coefficients.
+fn encode_into<F: PrimeField>(row: &[F], d: &Radix2EvaluationDomain<F>, out: &mut Vec<F>) {
+    out[..row.len()].copy_from_slice(row);
+    out[row.len()..].fill(F::zero());
+    d.fft_in_place(out);
+}
+
 fn encode<F: PrimeField>(row: &[F], d: &Radix2EvaluationDomain<F>) -> Vec<F> {
-    let mut v = Vec::with_capacity(d.size());
-    v.extend_from_slice(row);
-    v.resize(d.size(), F::zero());
-    d.fft_in_place(&mut v);
+    let mut v = vec![F::zero(); d.size()];
+    encode_into(row, d, &mut v);
     v
 }
 
-fn hash_column<F: PrimeField>(col: &[F], buf: &mut Vec<u8>) -> Digest {
+fn hash_column<'a, F: PrimeField>(col: impl Iterator<Item = &'a F>, buf: &mut Vec<u8>) -> Digest {
     buf.clear();
     for x in col {
         write_elem(buf, x);
@@ -276,11 +282,72 @@ fn hash_column<F: PrimeField>(col: &[F], buf: &mut Vec<u8>) -> Digest {
     hash_leaf(buf)
 }
 
+/// The codeword matrix, column by column in blocks of rows: block `b` holds rows
+/// `[b * B, (b + 1) * B)` column-major (`B` = [`Codewords::block_rows`]), so that each block
+/// is encoded and transposed by one task into memory of its own, and a column is `rows / B`
+/// runs of `B` entries.
+#[derive(Clone, Debug)]
+struct Codewords<F> {
+    block_rows: usize,
+    blocks: Vec<Vec<F>>,
+}
+
+/// Rows encoded and transposed together: their columns are contiguous runs of this many
+/// entries (256 bytes over BN254).
+const BLOCK_ROWS: usize = 8;
+
+impl<F: PrimeField> Codewords<F> {
+    /// Encode every row of the row-major `evals` (`cols` per row) over `d`.
+    fn encode(evals: &[F], cols: usize, d: &Radix2EvaluationDomain<F>) -> Self {
+        let rows = evals.len() / cols;
+        let code = d.size();
+        let block_rows = BLOCK_ROWS.min(rows);
+        let blocks = evals
+            .par_chunks(block_rows * cols)
+            .map_init(
+                || vec![F::zero(); code],
+                |scratch, rows_in| {
+                    let mut out = vec![F::zero(); block_rows * code];
+                    for (r, row) in rows_in.chunks_exact(cols).enumerate() {
+                        encode_into(row, d, scratch);
+                        for (j, x) in scratch.iter().enumerate() {
+                            out[j * block_rows + r] = *x;
+                        }
+                    }
+                    out
+                },
+            )
+            .collect();
+        Codewords { block_rows, blocks }
+    }
+
+    /// The entries of column `j`, row by row.
+    fn column(&self, j: usize) -> impl Iterator<Item = &F> {
+        let b = self.block_rows;
+        self.blocks
+            .iter()
+            .flat_map(move |blk| &blk[j * b..(j + 1) * b])
+    }
+
+    /// One Merkle leaf per column.
+    fn hash_columns(&self, code: usize) -> Vec<Digest> {
+        let rows = self.block_rows * self.blocks.len();
+        (0..code)
+            .into_par_iter()
+            .map_init(
+                || Vec::with_capacity(rows * 32),
+                |buf, j| hash_column(self.column(j), buf),
+            )
+            .collect()
+    }
+}
+
+/// One Merkle leaf per column of `cols` (columns of `rows` entries, concatenated).
 fn hash_columns<F: PrimeField>(cols: &[F], rows: usize) -> Vec<Digest> {
     cols.par_chunks(rows)
         .map_init(
             || Vec::with_capacity(rows * 32),
-            |buf, c| hash_column(c, buf),
+            |buf, c| hash_column(c.iter(), buf),
         )
         .collect()
 }
@@ -304,30 +371,8 @@ pub fn commit<F: PrimeField>(
     let d = domain::<F>(&layout).ok_or_else(|| {
         ProveError::Commitment("codeword longer than the field's FFT domain".into())
     })?;
-    let (rows, cols, code) = (layout.rows(), layout.cols(), layout.code());
-    let mut encoded = vec![F::zero(); rows * code];
-    encoded
-        .par_chunks_mut(code)
-        .zip(evals.par_chunks(cols))
-        .for_each(|(out, row)| out.copy_from_slice(&encode(row, &d)));
-    // transpose to column-major, a block of columns per task
-    const BLOCK: usize = 16;
-    let mut columns = vec![F::zero(); rows * code];
-    columns
-        .par_chunks_mut(rows * BLOCK)
-        .enumerate()
-        .for_each(|(bi, out)| {
-            let j0 = bi * BLOCK;
-            let nc = out.len() / rows;
-            for r in 0..rows {
-                let src = &encoded[r * code + j0..r * code + j0 + nc];
-                for (jj, x) in src.iter().enumerate() {
-                    out[jj * rows + r] = *x;
-                }
-            }
-        });
-    drop(encoded);
-    let tree = MerkleTree::new(hash_columns(&columns, rows))?;
+    let codewords = Codewords::encode(&evals, layout.cols(), &d);
+    let tree = MerkleTree::new(codewords.hash_columns(layout.code()))?;
     let root = tree.root();
     Ok((
         root,
@@ -336,7 +381,7 @@ pub fn commit<F: PrimeField>(
             num_vars: n,
             layout,
             matrix: evals,
-            columns,
+            codewords,
             tree,
         },
     ))
@@ -414,7 +459,7 @@ pub fn open<F: PrimeField>(
     let rows = l.rows();
     let mut columns = Vec::with_capacity(idx.len() * rows);
     for &j in &idx {
-        columns.extend_from_slice(&data.columns[j * rows..(j + 1) * rows]);
+        columns.extend(data.codewords.column(j));
     }
     let merkle = data.tree.open(&idx)?;
     Ok(LigeroOpening {
