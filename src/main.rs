@@ -785,6 +785,8 @@ fn cmd_bench_suite(
         if max_instructions.is_some_and(|max| n > max) {
             continue;
         }
+        let first = rows.len();
+        let mut measured = Vec::new();
         for mode in bench::MODES {
             if !modes.is_empty() && !modes.iter().any(|m| m == mode.0) {
                 continue;
@@ -806,7 +808,9 @@ fn cmd_bench_suite(
                 );
             }
             rows.push(r);
+            measured.push(mode);
         }
+        bench::repeat_short(c, &measured, &mut rows[first..], &opts);
     }
     let summary = bench::summarise(&rows);
     let scaling: Vec<String> = cases.iter().filter(|c| c.scaling).map(|c| c.name.clone()).collect();

@@ -6,6 +6,7 @@ use crate::analysis::{Cfg, DomTree, Loops};
 use crate::ifconv::if_convert;
 use crate::merge::merge_chains;
 use indexmap::{IndexMap, IndexSet};
+use rayon::prelude::*;
 use tessera_ir::entity::EntityRef;
 use tessera_ir::{Block, Function, Program};
 
@@ -58,6 +59,69 @@ pub fn template_cost_padded(t: &crate::template::Template) -> Option<f64> {
 /// committed inputs alone cost more than the blocks apart, its second number is that lower
 /// bound (the choice is the same, and the merged body is not layered).
 pub fn loop_costs(p: &Program, f: &Function, set: &IndexSet<Block>) -> Option<(f64, f64)> {
+    loop_costs_cached(p, f, set, &mut ApartCosts::default())
+}
+
+/// The costs of a function's block classes priced so far, valid while the function is
+/// unchanged: the loops and hammocks of one function share their blocks (a `switch` loop's
+/// arms are also the hammocks inside it), and each class is lowered and layered once.
+#[derive(Default)]
+pub struct ApartCosts {
+    classes: Option<crate::canon::Classes>,
+    cost: IndexMap<usize, Option<f64>>,
+}
+
+impl ApartCosts {
+    /// Forget every price (the function changed).
+    pub fn clear(&mut self) {
+        *self = ApartCosts::default();
+    }
+
+    /// The prices kept for `f` (by content) by the last pass on this thread, or none.
+    fn resume(p: Option<&Program>, f: &Function) -> Self {
+        let Some(p) = p else { return ApartCosts::default() };
+        let key = content_key(p, f);
+        LAST_PRICED.with(|c| match c.borrow_mut().take() {
+            Some((k, a)) if k == key => a,
+            _ => ApartCosts::default(),
+        })
+    }
+
+    /// Keep these prices of `f` (as it is now) for the next pass on this thread.
+    fn keep(self, p: Option<&Program>, f: &Function) {
+        if let Some(p) = p {
+            let key = content_key(p, f);
+            LAST_PRICED.with(|c| *c.borrow_mut() = Some((key, self)));
+        }
+    }
+}
+
+thread_local! {
+    /// The last function priced on this thread, by content, with its prices: the loop and
+    /// the hammock passes run one after the other, and the hammocks inside a loop kept apart
+    /// are made of blocks the loop's pricing lowered already (on `vm.c` half of the cost
+    /// model's compile time).
+    static LAST_PRICED: std::cell::RefCell<Option<([u8; 32], ApartCosts)>> = const { std::cell::RefCell::new(None) };
+}
+
+/// What a class's price depends on: the function's text and the program's globals.
+fn content_key(p: &Program, f: &Function) -> [u8; 32] {
+    let mut h = blake3::Hasher::new();
+    for (_, g) in p.globals.iter() {
+        h.update(format!("{g:?}").as_bytes());
+    }
+    h.update(format!("{f}").as_bytes());
+    *h.finalize().as_bytes()
+}
+
+/// [`loop_costs`], pricing the blocks apart through `cache` (which must have been filled
+/// on this same function, or be empty).
+pub fn loop_costs_cached(
+    p: &Program,
+    f: &Function,
+    set: &IndexSet<Block>,
+    cache: &mut ApartCosts,
+) -> Option<(f64, f64)> {
     let order = crate::ifconv::check(f, set).ok()?;
     let h = set[0];
     let mut prob: IndexMap<Block, f64> = order.iter().map(|&b| (b, 0.0)).collect();
@@ -74,27 +138,24 @@ pub fn loop_costs(p: &Program, f: &Function, set: &IndexSet<Block>) -> Option<(f
         }
     }
     let range = crate::lower::default_range_check();
-    let cost_of = |f: &Function, blocks: &[(Block, f64)]| -> Option<f64> {
-        let classes = crate::canon::Classes::compute(p, f);
-        let mut memo: IndexMap<usize, f64> = IndexMap::new();
-        let mut total = 0.0;
-        for &(b, w) in blocks {
-            let &(c, _) = classes.of_block.get(&b)?;
-            let cost = match memo.get(&c) {
-                Some(&x) => x,
-                None => {
-                    // only the classes priced are lowered, not the whole function
-                    let t = crate::lower::lower_one_class(p, f, &classes, c, &range).ok()?;
-                    let x = template_cost(&t.template)?;
-                    memo.insert(c, x);
-                    x
-                }
-            };
-            total += w * cost;
+    let classes = cache.classes.get_or_insert_with(|| crate::canon::Classes::compute(p, f));
+    let mut todo: Vec<usize> = Vec::new();
+    for b in prob.keys() {
+        let &(c, _) = classes.of_block.get(b)?;
+        if !cache.cost.contains_key(&c) && !todo.contains(&c) {
+            todo.push(c);
         }
-        Some(total)
-    };
-    let separate = cost_of(f, &prob.iter().map(|(&b, &w)| (b, w)).collect::<Vec<_>>())?;
+    }
+    // only the classes priced are lowered, not the whole function; each on its own worker
+    let priced: Vec<Option<f64>> = todo
+        .par_iter()
+        .map(|&c| template_cost(&crate::lower::lower_one_class(p, f, classes, c, &range).ok()?.template))
+        .collect();
+    cache.cost.extend(todo.into_iter().zip(priced));
+    let mut separate = 0.0;
+    for (b, &w) in &prob {
+        separate += w * cache.cost[&classes.of_block[b].0]?;
+    }
     let mut g = f.clone();
     if_convert(&mut g, set).ok()?;
     merge_chains(&mut g);
@@ -114,8 +175,8 @@ pub fn loop_costs(p: &Program, f: &Function, set: &IndexSet<Block>) -> Option<(f
 
 /// Whether the cost model predicts `set` dearer if-converted than apart. With
 /// `TESSERA_COST_LOG` set in the environment, each prediction is printed on stderr.
-fn costs_more_merged(p: &Program, f: &Function, set: &IndexSet<Block>) -> bool {
-    let c = loop_costs(p, f, set);
+fn costs_more_merged(p: &Program, f: &Function, set: &IndexSet<Block>, cache: &mut ApartCosts) -> bool {
+    let c = loop_costs_cached(p, f, set, cache);
     if std::env::var_os("TESSERA_COST_LOG").is_some() {
         let h = set[0].index();
         match c {
@@ -137,6 +198,7 @@ fn costs_more_merged(p: &Program, f: &Function, set: &IndexSet<Block>) -> bool {
 pub fn if_convert_loops_costed(p: Option<&Program>, f: &mut Function) -> usize {
     let mut tried: IndexSet<Block> = IndexSet::new();
     let mut converted = 0;
+    let mut cache = ApartCosts::resume(p, f);
     loop {
         let cfg = Cfg::compute(f);
         let dom = DomTree::compute(f, &cfg);
@@ -148,17 +210,21 @@ pub fn if_convert_loops_costed(p: Option<&Program>, f: &mut Function) -> usize {
                 && size(f, &l.blocks) <= MAX_LOOP_BODY;
             ok.then(|| (l.header, l.blocks.clone()))
         });
-        let Some((h, blocks)) = candidate else { return converted };
+        let Some((h, blocks)) = candidate else {
+            cache.keep(p, f);
+            return converted;
+        };
         tried.insert(h);
         let mut set: IndexSet<Block> = IndexSet::new();
         set.insert(h);
         set.extend(blocks);
         if let Some(p) = p {
-            if costs_more_merged(p, f, &set) {
+            if costs_more_merged(p, f, &set, &mut cache) {
                 continue;
             }
         }
         if if_convert(f, &set).is_ok() {
+            cache.clear();
             converted += 1;
             merge_chains(f);
         }
@@ -180,19 +246,29 @@ pub fn if_convert_diamonds_costed(p: Option<&Program>, f: &mut Function) -> usiz
     let mut converted = 0;
     // Hammocks if-conversion refused (e.g. an arm with an alloca), by their blocks.
     let mut refused: Vec<IndexSet<Block>> = Vec::new();
+    let mut cache = ApartCosts::resume(p, f);
     loop {
         let preds = tessera_ir::verify::predecessors(f);
         let found = f.layout.iter().filter_map(|&h| hammock(f, &preds, h)).find(|s| !refused.contains(s));
-        let Some(set) = found else { return converted };
+        let Some(set) = found else {
+            cache.keep(p, f);
+            return converted;
+        };
         let in_loop = || {
             let cfg = Cfg::compute(f);
             let dom = DomTree::compute(f, &cfg);
             Loops::compute(f, &cfg, &dom).iter().any(|(_, l)| l.blocks.contains(&set[0]) || l.header == set[0])
         };
-        if p.is_some_and(|p| in_loop() && costs_more_merged(p, f, &set)) || if_convert(f, &set).is_err() {
+        if p.is_some_and(|p| in_loop() && costs_more_merged(p, f, &set, &mut cache)) {
             refused.push(set);
             continue;
         }
+        if if_convert(f, &set).is_err() {
+            cache.clear();
+            refused.push(set);
+            continue;
+        }
+        cache.clear();
         converted += 1;
         merge_chains(f);
     }
